@@ -1,0 +1,48 @@
+// PUT /v2/images/{id}/file (upload) and GET (download, with Range).
+import { Readable } from 'node:stream';
+import { UnsupportedMediaType } from '@/lib/errors';
+import { noContent } from '@/lib/http/respond';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { openImageData, uploadImageData } from '@/lib/images/service';
+
+export const dynamic = 'force-dynamic';
+
+type P = { imageId: string };
+
+export const PUT = glanceRoute<P>(async ({ req, ctx, params }) => {
+  const type = req.headers.get('content-type');
+  if (type && type.split(';')[0].trim().toLowerCase() !== 'application/octet-stream') {
+    throw new UnsupportedMediaType(type);
+  }
+  const length = req.headers.get('content-length');
+  await uploadImageData(ctx, params.imageId, {
+    // Node's web ReadableStream is async-iterable; TypeScript's DOM typing does not say so.
+    body: (req.body as unknown as AsyncIterable<Uint8Array> | null) ?? emptyBody(),
+    contentLength: length === null ? null : Number(length),
+  });
+  return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
+});
+
+export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
+  const data = await openImageData(ctx, params.imageId, req.headers.get('range'));
+  if (!data.stream) return noContent();
+  const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+  // Glance sends the whole image's md5 even for a range.
+  if (data.checksum) headers['Content-MD5'] = data.checksum;
+  const body = Readable.toWeb(data.stream) as ReadableStream<Uint8Array>;
+  if (data.range) {
+    headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
+    headers['Content-Length'] = String(data.range.end - data.range.start + 1);
+    return new Response(body, { status: 206, headers });
+  }
+  headers['Content-Length'] = String(data.size);
+  return new Response(body, { status: 200, headers });
+});
+
+async function* emptyBody(): AsyncIterable<Uint8Array> {}
+
+const notAllowed = methodNotAllowed(['GET', 'PUT']);
+export const HEAD = notAllowed.HEAD;
+export const POST = notAllowed.POST;
+export const PATCH = notAllowed.PATCH;
+export const DELETE = notAllowed.DELETE;

@@ -1,0 +1,14 @@
+import { json } from '@/lib/http/respond';
+import { glanceRoute } from '@/lib/http/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = glanceRoute(async () =>
+  json({
+    'import-methods': {
+      description: 'Import methods available.',
+      type: 'array',
+      value: ['glance-direct', 'web-download', 'copy-image'],
+    },
+  }),
+);

@@ -1,0 +1,2 @@
+export { GET } from '../route';
+export const dynamic = 'force-dynamic';

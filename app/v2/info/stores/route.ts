@@ -1,0 +1,9 @@
+// Single-store configuration, as the reference Glance: stores discovery is not offered.
+import { NotFound } from '@/lib/errors';
+import { glanceRoute } from '@/lib/http/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = glanceRoute(async () => {
+  throw new NotFound('Multi backend is not supported at this site.');
+});

@@ -1,0 +1,11 @@
+// /v2 redirects to /v2/, which (like Glance) has nothing to show.
+import { NotFound } from '@/lib/errors';
+import { baseUrl } from '@/lib/http/base-url';
+import { glanceRoute } from '@/lib/http/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = glanceRoute(async ({ req }) => {
+  if (req.nextUrl.pathname.endsWith('/')) throw new NotFound();
+  return new Response(null, { status: 302, headers: { Location: `${baseUrl(req)}/v2/` } });
+});

@@ -1,0 +1,6 @@
+// Runs once when the server process starts, before it serves requests.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { startUp } = await import('./lib/startup');
+  await startUp();
+}

@@ -1,0 +1,135 @@
+// glance-api.conf, read the way Glance (oslo.config) reads it: INI sections,
+// repeatable keys such as filesystem_store_datadirs, `#`/`;` comments.
+// One loader for the start script, the server and the tests.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { decode } from 'ini';
+
+export type AuthFlavor = 'noauth' | 'trusted-headers' | 'keystone';
+
+export interface StoreDir {
+  path: string;
+  priority: number;
+}
+
+export interface GlanceConfig {
+  configFile: string | null;
+  bindHost: string;
+  bindPort: number;
+  /** Base URL that clients reach us at (Glance's public_endpoint); null = from the Host header. */
+  publicEndpoint: string | null;
+  imageSizeCap: number;
+  authFlavor: AuthFlavor;
+  /** The project every noauth request acts for. */
+  noauthProjectId: string;
+  storeDirs: StoreDir[];
+  /** Where the embedded MariaDB and other local state live when no DATABASE_URL is given. */
+  dataDir: string;
+  databaseUrl: string | null;
+  logLevel: string;
+}
+
+type Section = Record<string, string | string[] | undefined>;
+
+const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
+
+export function defaultConfigFile(root = process.cwd()): string {
+  return path.join(/*turbopackIgnore: true*/ root, 'etc', 'glance-api.conf');
+}
+
+/** Resolve the config file: explicit argument, GLANCE_CONFIG_FILE, then ./etc/glance-api.conf. */
+export function configFilePath(explicit?: string | null): string | null {
+  // The config file is chosen at run time; keep Next's file tracing out of it.
+  const candidate = path.resolve(/*turbopackIgnore: true*/ explicit || process.env.GLANCE_CONFIG_FILE || defaultConfigFile());
+  const present = existsSync(/*turbopackIgnore: true*/ candidate);
+  if ((explicit || process.env.GLANCE_CONFIG_FILE) && !present) throw new ConfigError(`config file ${candidate} does not exist`);
+  return present ? candidate : null;
+}
+
+export class ConfigError extends Error {}
+
+function last(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function all(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function int(section: string, key: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`[${section}] ${key} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+/** Parse `PATH[:PRIORITY]` the way glance_store's filesystem driver does. */
+export function parseStoreDirs(single: string | undefined, multi: string[], baseDir: string): StoreDir[] {
+  const hasSingle = single !== undefined && single.trim() !== '';
+  if (hasSingle && multi.length > 0) {
+    throw new ConfigError("[glance_store] specify either 'filesystem_store_datadir' or 'filesystem_store_datadirs', not both");
+  }
+  const entries = hasSingle ? [single!.trim()] : multi;
+  const dirs: StoreDir[] = [];
+  for (const entry of entries) {
+    const m = /^(.*?)(?::(-?\d+))?$/.exec(entry)!;
+    const dir = path.resolve(baseDir, m[1]);
+    const priority = m[2] === undefined ? 0 : Number(m[2]);
+    if (dirs.some((d) => d.path === dir)) {
+      throw new ConfigError(`[glance_store] directory ${dir} is specified multiple times in filesystem_store_datadirs`);
+    }
+    dirs.push({ path: dir, priority });
+  }
+  return dirs;
+}
+
+export function parseConfig(text: string, configFile: string | null, root = process.cwd()): GlanceConfig {
+  const doc = decode(text, { bracketedArray: false }) as Record<string, Section>;
+  const dflt: Section = doc.DEFAULT ?? {};
+  const store: Section = doc.glance_store ?? {};
+  const paste: Section = doc.paste_deploy ?? {};
+  const db: Section = doc.database ?? {};
+  const noauth: Section = doc.noauth ?? {};
+  // Relative paths are taken from the project root (where npm start runs).
+  const baseDir = root;
+  const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
+
+  let storeDirs = parseStoreDirs(last(store.filesystem_store_datadir), all(store.filesystem_store_datadirs), baseDir);
+  if (storeDirs.length === 0) storeDirs = [{ path: path.join(dataDir, 'images'), priority: 0 }];
+
+  const flavorRaw = (last(paste.flavor) ?? '').trim();
+  const flavor: AuthFlavor =
+    flavorRaw === '' || flavorRaw === 'noauth' ? 'noauth'
+      : flavorRaw === 'trusted-headers' || flavorRaw === 'trusted-auth' ? 'trusted-headers'
+        : flavorRaw === 'keystone' ? 'keystone'
+          : (() => { throw new ConfigError(`[paste_deploy] flavor "${flavorRaw}" is not one of noauth, trusted-headers, keystone`); })();
+
+  const connection = (last(db.connection) ?? '').trim();
+  return {
+    configFile,
+    bindHost: (last(dflt.bind_host) ?? '').trim() || '0.0.0.0',
+    bindPort: int('DEFAULT', 'bind_port', last(dflt.bind_port), 9292),
+    publicEndpoint: (last(dflt.public_endpoint) ?? '').trim().replace(/\/+$/, '') || null,
+    imageSizeCap: int('DEFAULT', 'image_size_cap', last(dflt.image_size_cap), DEFAULT_IMAGE_SIZE_CAP),
+    authFlavor: flavor,
+    noauthProjectId: (last(noauth.project_id) ?? '').trim() || 'admin',
+    storeDirs,
+    dataDir,
+    databaseUrl: process.env.DATABASE_URL || (connection ? connection.replace(/^mysql\+\w+:/, 'mysql:') : null),
+    logLevel: (last(dflt.log_level) ?? '').trim() || (last(dflt.debug) === 'true' ? 'debug' : 'info'),
+  };
+}
+
+export function loadConfig(explicit?: string | null): GlanceConfig {
+  const file = configFilePath(explicit);
+  const text = file ? readFileSync(/*turbopackIgnore: true*/ file, 'utf8') : '';
+  return parseConfig(text, file);
+}
+
+let cached: GlanceConfig | null = null;
+/** The server's configuration, read once per process. */
+export function getConfig(): GlanceConfig {
+  if (!cached) cached = loadConfig();
+  return cached;
+}

@@ -1,0 +1,24 @@
+// The one Prisma client of the server process, over @prisma/adapter-mariadb.
+import { PrismaMariaDb } from '@prisma/adapter-mariadb';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import { getConfig } from '@/lib/config';
+import { poolConfigFromUrl, databaseName } from './url';
+
+export type Db = InstanceType<typeof PrismaClient>;
+
+const globalForPrisma = globalThis as unknown as { glancePrisma?: Db };
+
+export function createDb(url: string): Db {
+  const adapter = new PrismaMariaDb(poolConfigFromUrl(url), { database: databaseName(url) });
+  return new PrismaClient({ adapter });
+}
+
+/** Lazily created so that `next build` never needs a database. */
+export function db(): Db {
+  if (!globalForPrisma.glancePrisma) {
+    const url = getConfig().databaseUrl;
+    if (!url) throw new Error('DATABASE_URL is not set: start the service with `npm start`, which provides one');
+    globalForPrisma.glancePrisma = createDb(url);
+  }
+  return globalForPrisma.glancePrisma;
+}

@@ -1,0 +1,41 @@
+// The image events table: one row per transition or notable action, drawn
+// by the console as an image's status timeline.
+import type { RequestContext } from '@/lib/auth/context';
+import type { Db } from '@/lib/db/client';
+
+type Tx = Pick<Db, 'imageEvent'>;
+
+export type EventAction =
+  | 'created'
+  | 'upload_started'
+  | 'upload_finished'
+  | 'upload_failed'
+  | 'staged'
+  | 'import_started'
+  | 'imported'
+  | 'import_failed'
+  | 'deactivated'
+  | 'reactivated'
+  | 'deleted'
+  | 'updated'
+  | 'reset_after_restart';
+
+export async function recordEvent(
+  tx: Tx,
+  ctx: Pick<RequestContext, 'requestId' | 'userId' | 'projectId'> | null,
+  e: { imageId: string; action: EventAction; from?: string | null; to?: string | null; reason?: string | null },
+): Promise<void> {
+  await tx.imageEvent.create({
+    data: {
+      imageId: e.imageId,
+      action: e.action,
+      fromStatus: e.from ?? null,
+      toStatus: e.to ?? null,
+      reason: e.reason ?? null,
+      requestId: ctx?.requestId ?? null,
+      userId: ctx?.userId ?? null,
+      projectId: ctx?.projectId ?? null,
+      createdAt: new Date(),
+    },
+  });
+}

@@ -1,0 +1,46 @@
+// An image row as Glance's v2 API shows it, keys in Glance's order:
+// custom properties first, then the core attributes, then the links.
+import type { Image, ImageProperty, ImageTag } from '@/lib/generated/prisma/client';
+
+export type ImageRow = Image & { properties: ImageProperty[]; tags: ImageTag[] };
+
+export type ImageView = Record<string, unknown>;
+
+/** Glance prints datetimes as ISO 8601 in UTC, to the second. */
+export function isoSeconds(d: Date | null): string | null {
+  return d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+}
+
+function num(v: bigint | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+export function imageView(row: ImageRow): ImageView {
+  const view: ImageView = {};
+  for (const p of row.properties) if (!p.deleted) view[p.name] = p.value;
+  Object.assign(view, {
+    name: row.name,
+    disk_format: row.diskFormat,
+    container_format: row.containerFormat,
+    visibility: row.visibility,
+    size: num(row.size),
+    virtual_size: num(row.virtualSize),
+    status: row.status,
+    checksum: row.checksum,
+    protected: row.protected,
+    min_ram: row.minRam,
+    min_disk: row.minDisk,
+    owner: row.owner,
+    os_hidden: row.osHidden,
+    os_hash_algo: row.osHashAlgo,
+    os_hash_value: row.osHashValue,
+    id: row.id,
+    created_at: isoSeconds(row.createdAt),
+    updated_at: isoSeconds(row.updatedAt),
+    tags: row.tags.filter((t) => !t.deleted).map((t) => t.value),
+    self: `/v2/images/${row.id}`,
+    file: `/v2/images/${row.id}/file`,
+    schema: '/v2/schemas/image',
+  });
+  return view;
+}

@@ -1,0 +1,35 @@
+// Server start-up: refuse to run with unusable store directories, and put
+// back any upload a crash left in `saving` (Glance would leave it stuck).
+import { getConfig } from '@/lib/config';
+import { db } from '@/lib/db/client';
+import { logger } from '@/lib/log';
+import { store } from '@/lib/stores';
+import { StoreConfigError } from '@/lib/stores/filesystem';
+import { changeStatus } from '@/lib/images/service';
+
+export async function startUp(): Promise<void> {
+  const config = getConfig();
+  try {
+    await store().verify();
+  } catch (err) {
+    if (err instanceof StoreConfigError) {
+      logger.fatal(err.message);
+      console.error(`glance-api: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  await resetInterruptedUploads();
+  logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.storeDirs }, 'glance-api ready');
+}
+
+async function resetInterruptedUploads(): Promise<void> {
+  const stuck = await db().image.findMany({ where: { status: 'saving', deleted: false }, select: { id: true } });
+  for (const { id } of stuck) {
+    await store().removePartial(id);
+    await db().$transaction((tx) =>
+      changeStatus(tx, null, id, 'saving', 'queued', 'reset_after_restart', {}, 'the server stopped during the upload'),
+    );
+    logger.warn({ imageId: id }, 'upload interrupted by a restart: image returned to queued');
+  }
+}

@@ -1,0 +1,172 @@
+// glance_store's filesystem driver: image data in one of several prioritized
+// directories, as file://<dir>/<image id>. Streams in and out; never holds an
+// image in memory.
+import { createReadStream, constants as fsc } from 'node:fs';
+import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { StoreDir } from '@/lib/config';
+import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
+import { StreamHasher, type Digests } from './hasher';
+
+export interface StoredData extends Digests {
+  location: string;
+  size: number;
+}
+
+export class StoreConfigError extends Error {}
+
+/** Glance's words for a full store, used for both "no directory has room" and ENOSPC. */
+export class StorageFull extends RequestEntityTooLarge {
+  constructor() {
+    super('Image storage media is full: There is not enough disk space on the image storage media.');
+  }
+}
+
+export class SizeLimitExceeded extends RequestEntityTooLarge {
+  constructor(cap: number) {
+    super(`Image exceeds the storage quota: The size of the data ${cap + 1} will exceed the limit. ${cap} bytes remaining.`);
+  }
+}
+
+/** The client went away or the body ended early: no data kept, nothing to answer. */
+export class UploadAborted extends GlanceError {
+  constructor(reason: string) {
+    super(400, reason);
+  }
+}
+
+export class FilesystemStore {
+  /** Directories grouped by priority, highest first. */
+  private readonly byPriority: StoreDir[][];
+
+  constructor(readonly dirs: StoreDir[]) {
+    const priorities = [...new Set(dirs.map((d) => d.priority))].sort((a, b) => b - a);
+    this.byPriority = priorities.map((p) => dirs.filter((d) => d.priority === p));
+  }
+
+  /** Start-up check: every directory exists, is a directory, and is readable and writable. */
+  async verify(): Promise<void> {
+    for (const d of this.dirs) {
+      let st;
+      try {
+        st = await stat(d.path);
+      } catch {
+        throw new StoreConfigError(`[glance_store] directory ${d.path} does not exist; create it or fix filesystem_store_datadir(s)`);
+      }
+      if (!st.isDirectory()) throw new StoreConfigError(`[glance_store] ${d.path} is not a directory`);
+      try {
+        await access(d.path, fsc.R_OK | fsc.W_OK | fsc.X_OK);
+      } catch {
+        throw new StoreConfigError(`[glance_store] directory ${d.path} is not readable and writable by this process`);
+      }
+    }
+  }
+
+  private async freeBytes(dir: string): Promise<number> {
+    const s = await statfs(dir);
+    return s.bavail * s.bsize;
+  }
+
+  /**
+   * Glance's choice: the highest priority group that has a directory with room
+   * for `size` bytes; within a group, the directory with the most free space.
+   * Unknown size (0) needs only some room.
+   */
+  async chooseDir(size: number): Promise<string> {
+    for (const group of this.byPriority) {
+      let best: string | null = null;
+      let bestFree = -1;
+      for (const d of group) {
+        const free = await this.freeBytes(d.path);
+        if (free >= size && free > bestFree) {
+          best = d.path;
+          bestFree = free;
+        }
+      }
+      if (best) return best;
+    }
+    throw new StorageFull();
+  }
+
+  static locationOf(file: string): string {
+    return `file://${file}`;
+  }
+
+  static pathOf(location: string): string {
+    if (!location.startsWith('file://')) throw new Error(`not a filesystem location: ${location}`);
+    return location.slice('file://'.length);
+  }
+
+  /**
+   * Write `data` as the image's file. The bytes go to a hidden partial file
+   * that is renamed into place only when complete and hashed; on any failure
+   * the partial file is removed.
+   */
+  async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: { expectedSize: number | null; cap: number }): Promise<StoredData> {
+    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded(opts.cap);
+    const dir = await this.chooseDir(opts.expectedSize ?? 0);
+    const final = path.join(dir, imageId);
+    const partial = path.join(dir, `.${imageId}.partial`);
+    const hasher = new StreamHasher();
+    const fh = await open(partial, 'wx', 0o640);
+    let size = 0;
+    let ok = false;
+    try {
+      // Overlap the next network read with the current disk write.
+      let pending: Promise<unknown> = Promise.resolve();
+      for await (const chunk of data) {
+        size += chunk.byteLength;
+        if (size > opts.cap) throw new SizeLimitExceeded(opts.cap);
+        hasher.update(chunk);
+        await pending;
+        pending = fh.write(chunk, 0, chunk.byteLength);
+      }
+      await pending;
+      if (opts.expectedSize !== null && size !== opts.expectedSize) {
+        throw new UploadAborted(`Request body ended after ${size} of ${opts.expectedSize} bytes`);
+      }
+      await fh.sync();
+      ok = true;
+    } catch (err) {
+      throw translateWriteError(err);
+    } finally {
+      await fh.close().catch(() => {});
+      if (!ok) await rm(partial, { force: true });
+    }
+    const digests = await hasher.digest();
+    await rename(partial, final);
+    return { location: FilesystemStore.locationOf(final), size, ...digests };
+  }
+
+  /** Open a byte range [start, end] (inclusive) of an image file. */
+  read(location: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(FilesystemStore.pathOf(location), {
+      start: range?.start,
+      end: range?.end,
+      highWaterMark: 1024 * 1024,
+    });
+  }
+
+  async remove(location: string): Promise<void> {
+    await rm(FilesystemStore.pathOf(location), { force: true });
+  }
+
+  /** Partial files left by a crash (their uploads were reset at start-up). */
+  async removePartial(imageId: string): Promise<void> {
+    await Promise.all(this.dirs.map((d) => rm(path.join(d.path, `.${imageId}.partial`), { force: true })));
+  }
+}
+
+function translateWriteError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageFull();
+  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+    return new ServiceUnavailable('Insufficient permissions on image storage media: Permission to write image storage media denied.');
+  }
+  return err;
+}
+
+export async function ensureDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+}

@@ -1,0 +1,82 @@
+// Prepares what the server needs (database, migrations, build) and runs
+// `next start` on the configured address. Shared by npm start, the test
+// suite and the benchmark.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { GlanceConfig } from '../../lib/config';
+import { migrate } from '../../lib/db/migrate';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(p)) {
+    if (entry === 'node_modules' || entry === 'generated' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(path.join(p, entry)));
+  }
+  return newest;
+}
+
+/** `next build` unless .next is newer than every source file. */
+export function buildIfNeeded(log: (m: string) => void = console.log): void {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  const sources = ['app', 'lib', 'components', 'public', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
+  const newest = Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s))));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > newest) return;
+  log('[setup] building the app (next build)');
+  const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (r.status !== 0) throw new Error('next build failed');
+}
+
+/** Create store directories that live inside our own data folder; others must exist already. */
+export function prepareDataDirs(config: GlanceConfig): void {
+  for (const d of config.storeDirs) {
+    if (d.path === config.dataDir || d.path.startsWith(config.dataDir + path.sep)) mkdirSync(d.path, { recursive: true });
+  }
+}
+
+export async function migrateDatabase(url: string, log: (m: string) => void = console.log): Promise<void> {
+  const res = await migrate(url, path.join(ROOT, 'prisma', 'migrations'), log);
+  if (res.applied.length === 0) log(`[db] schema up to date (${res.alreadyApplied.length} migrations)`);
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** Run the built app; resolves once it answers HTTP. */
+export async function startNext(opts: { host: string; port: number; env: Record<string, string>; stdio?: 'inherit' | 'pipe' }): Promise<ServerProcess> {
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', opts.host, '-p', String(opts.port)], {
+    cwd: ROOT,
+    stdio: opts.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited };
+}
+
+export async function waitForHttp(url: string, exited: Promise<number | null>, timeoutMs = 60_000): Promise<void> {
+  let done: number | null | undefined;
+  void exited.then((c) => { done = c; });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (done !== undefined) throw new Error(`server exited with ${done} before it answered`);
+    try {
+      const res = await fetch(url, { headers: { Accept: 'application/json' } });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  throw new Error(`server did not answer at ${url} in time`);
+}

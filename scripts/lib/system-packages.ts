@@ -1,0 +1,36 @@
+// Installs the Debian packages a command needs when their programs are missing.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export interface Need {
+  /** A file the package provides; its absence triggers the install. */
+  file: string;
+  pkg: string;
+}
+
+let updated = false;
+
+export function ensureDebianPackages(needs: Need[], log: (m: string) => void = console.log): void {
+  const missing = needs.filter((n) => !existsSync(n.file));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map((n) => n.pkg))];
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing ${missing.map((m) => m.file).join(', ')}: install the Debian packages ${pkgs.join(' ')} (as root: apt-get install ${pkgs.join(' ')})`);
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!updated) {
+    log('[setup] apt-get update');
+    const u = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    if (u.status !== 0) throw new Error('apt-get update failed');
+    updated = true;
+  }
+  log(`[setup] apt-get install ${pkgs.join(' ')}`);
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
+  if (r.status !== 0) throw new Error(`apt-get install ${pkgs.join(' ')} failed`);
+}
+
+export const MARIADB: Need[] = [
+  { file: '/usr/sbin/mariadbd', pkg: 'mariadb-server' },
+  { file: '/usr/bin/mariadb-install-db', pkg: 'mariadb-server' },
+  { file: '/usr/bin/mariadb', pkg: 'mariadb-client' },
+];
