@@ -34,3 +34,11 @@ export const MARIADB: Need[] = [
   { file: '/usr/bin/mariadb-install-db', pkg: 'mariadb-server' },
   { file: '/usr/bin/mariadb', pkg: 'mariadb-client' },
 ];
+
+/** What the test suite drives: curl for the seed's commands, the real OpenStack CLI, Chromium. */
+export const TEST_TOOLS: Need[] = [
+  { file: '/usr/bin/curl', pkg: 'curl' },
+  { file: '/usr/bin/openstack', pkg: 'python3-openstackclient' },
+  { file: '/usr/bin/glance', pkg: 'python3-glanceclient' },
+  { file: '/usr/bin/chromium', pkg: 'chromium' },
+];
