@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { UnsupportedMediaType } from '@/lib/errors';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
-import { openImageData, uploadImageData } from '@/lib/images/service';
+import { openImageData, uploadImageData } from '@/lib/images/data';
 
 export const dynamic = 'force-dynamic';
 
