@@ -1,0 +1,317 @@
+// npm run bench: starts its own MariaDB and server (noauth, store on the test
+// file's disk), measures upload, download, create rate, list latency and
+// server memory beside this machine's own limits, prints them next to real
+// Glance's figures and writes bench-output/results.json.
+//
+//   npm run bench                 # full size: 1 GiB file, RUNS=3, N_CREATE=2000, N_LIST=10000, CONC=8
+//   npm run bench -- --probe      # the shared probe (../shared/tools/glance-bench.sh) against our server
+//
+// Env: BENCH_SIZE_MB, RUNS, N_CREATE, N_LIST, CONC, LIST_REQS (>= 50 advised),
+// LIST_FILL=auto|api|sql, LIST_FILL_API_MAX_S (auto: the API unless slower than this),
+// BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { measureBaselines, type Baselines } from './lib/bench/baselines';
+import { countLiveImages, insertImages } from './lib/bench/fill';
+import { startBenchServer, type BenchServer } from './lib/bench/harness';
+import { createLoad, curlDownload, curlUpload, downloadMd5, imageBody, keepAliveAgent, request, sequentialGets, type GetLatency } from './lib/bench/http-load';
+import { median, round, since, syncDisks, timeCommand } from './lib/bench/measure';
+import { assertProbePresent, runProbe } from './lib/bench/probe';
+import { GLANCE, glanceGiB, mib, pct, renderTable, TARGETS, verdict, type Row } from './lib/bench/report';
+import { RssSampler, treeRssKb, withRss, type RssPeak } from './lib/bench/rss';
+import { ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
+import { ROOT } from './lib/server';
+
+const BENCH_TOOLS: Need[] = [{ file: '/usr/bin/curl', pkg: 'curl' }];
+const PROBE_TOOLS: Need[] = [...BENCH_TOOLS, { file: '/usr/bin/python3', pkg: 'python3' }];
+const OUT_DIR = path.join(ROOT, 'bench-output');
+
+function envInt(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return n;
+}
+
+const settings = {
+  sizeMb: envInt('BENCH_SIZE_MB', 1024, 1),
+  runs: envInt('RUNS', 3, 1),
+  nCreate: envInt('N_CREATE', 2000, 1),
+  nList: envInt('N_LIST', 10000, 1),
+  conc: envInt('CONC', 8, 1),
+  listReqs: envInt('LIST_REQS', 50, 1),
+  listFill: (process.env.LIST_FILL ?? 'auto') as 'auto' | 'api' | 'sql',
+  listFillApiMaxS: envInt('LIST_FILL_API_MAX_S', 180, 0),
+};
+if (!['auto', 'api', 'sql'].includes(settings.listFill)) throw new Error('LIST_FILL must be auto, api or sql');
+
+const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
+const MB = (bytes: number, seconds: number) => round(bytes / 1e6 / seconds, 1);
+
+async function testFile(server: BenchServer): Promise<string> {
+  const file = process.env.BENCH_FILE || path.join(server.dir, `bench-${settings.sizeMb}m.bin`);
+  if (!existsSync(file)) {
+    log(`creating ${file} (${settings.sizeMb} MiB from /dev/urandom)`);
+    await timeCommand('sh', ['-c', `head -c ${settings.sizeMb * 1048576} /dev/urandom > "$0"`, file]);
+  }
+  if (statSync(file).dev !== statSync(server.storeDir).dev) {
+    log(`WARNING: ${file} is not on the store's disk (${server.storeDir}); the cp baseline compares different disks`);
+  }
+  return file;
+}
+
+/** Load every route the bench uses once, so "idle" is a warmed-up server, not a cold one. */
+async function warmUp(base: string): Promise<void> {
+  const agent = keepAliveAgent(1);
+  const created = await request(agent, `${base}/v2/images`, 'POST', imageBody('bench-warmup'));
+  if (created.status !== 201) throw new Error(`warm-up create failed: ${created.status} ${created.body}`);
+  await request(agent, `${base}/v2/images/${created.json.id}`, 'GET');
+  await request(agent, `${base}/v2/images?limit=25`, 'GET');
+  await request(agent, `${base}/v2/images/${created.json.id}/file`, 'GET');
+  const del = await request(agent, `${base}/v2/images/${created.json.id}`, 'DELETE');
+  if (del.status !== 204) throw new Error(`warm-up delete failed: ${del.status}`);
+  agent.destroy();
+}
+
+async function idleRss(pid: number): Promise<RssPeak> {
+  const s = new RssSampler(pid).start();
+  await new Promise((r) => setTimeout(r, 2000));
+  return s.stop();
+}
+
+interface UploadRun { id: string; http: string; create_plus_put_s: number; put_s: number; status: string; checksum_ok: boolean; sha512_ok: boolean }
+
+async function uploads(base: string, file: string, baselines: Baselines): Promise<UploadRun[]> {
+  const agent = keepAliveAgent(1);
+  const runs: UploadRun[] = [];
+  for (let r = 1; r <= settings.runs; r++) {
+    syncDisks(); // untimed: no dirty pages from the previous run
+    const t0 = process.hrtime.bigint();
+    const created = await request(agent, `${base}/v2/images`, 'POST', imageBody(`bench-upload-${r}`));
+    if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.body}`);
+    const put = await curlUpload(base, created.json.id, file);
+    const wall = since(t0);
+    const image = (await request(agent, `${base}/v2/images/${created.json.id}`, 'GET')).json;
+    const run: UploadRun = {
+      id: created.json.id,
+      http: put.http,
+      create_plus_put_s: round(wall),
+      put_s: round(put.seconds),
+      status: image.status,
+      checksum_ok: image.checksum === baselines.md5,
+      sha512_ok: image.os_hash_value === baselines.sha512,
+    };
+    log(`  run ${r}: http ${run.http}, create+put ${run.create_plus_put_s} s, put ${run.put_s} s, ${run.status}, md5 ${run.checksum_ok ? 'ok' : 'WRONG'}, sha512 ${run.sha512_ok ? 'ok' : 'WRONG'}`);
+    if (put.http !== '204' || image.status !== 'active') throw new Error(`upload run ${r} failed: http ${put.http}, status ${image.status}`);
+    runs.push(run);
+  }
+  agent.destroy();
+  return runs;
+}
+
+async function downloads(base: string, id: string, bytes: number): Promise<{ runs: { http: string; seconds: number; bytes: number }[] }> {
+  syncDisks(); // untimed: flush the uploads' writeback first
+  const runs = [];
+  for (let r = 1; r <= settings.runs; r++) {
+    const d = await curlDownload(base, id);
+    log(`  run ${r}: http ${d.http}, ${d.seconds} s, ${d.bytes} bytes`);
+    if (d.http !== '200' || d.bytes !== bytes) throw new Error(`download run ${r} failed: http ${d.http}, ${d.bytes} of ${bytes} bytes`);
+    runs.push(d);
+  }
+  return { runs };
+}
+
+/** Bring the live image count up to N_LIST: through the API, or by SQL when that would take too long. */
+async function fillForList(server: BenchServer, createRate: number): Promise<{ method: string; added: number; seconds: number; visible: number }> {
+  const have = await countLiveImages(server.databaseUrl);
+  const missing = Math.max(0, settings.nList - have);
+  const estimate = missing / Math.max(createRate, 0.1);
+  const method = missing === 0 ? 'none' : settings.listFill === 'auto' ? (estimate <= settings.listFillApiMaxS ? 'api' : 'sql') : settings.listFill;
+  log(`list fill: ${have} images, ${missing} to add by ${method}${method === 'api' || settings.listFill === 'auto' ? ` (API estimate ${round(estimate, 0)} s)` : ''}`);
+  const t0 = process.hrtime.bigint();
+  if (method === 'api') {
+    const r = await createLoad(server.url, missing, settings.conc, 'bench-l');
+    if (Object.keys(r.errors).length) throw new Error(`list fill: create errors ${JSON.stringify(r.errors)}`);
+  } else if (method === 'sql') {
+    await insertImages(server.databaseUrl, missing, 'bench-l', 0, 'admin');
+  }
+  const seconds = round(since(t0), 1);
+  const visible = await countLiveImages(server.databaseUrl);
+  return { method, added: missing, seconds, visible };
+}
+
+function table(r: Results): string {
+  const b = r.baselines;
+  const up = r.upload;
+  const down = r.download;
+  const [l25, l1000, lName] = r.list.queries;
+  const rows: Row[] = [
+    ['cat FILE > /dev/null', `${b.cat.median_s} s = ${b.cat.median_MBps} MB/s`, glanceGiB(GLANCE.limits.cat), '', ''],
+    ['md5sum', `${b.md5sum.median_s} s = ${b.md5sum.median_MBps} MB/s`, glanceGiB(GLANCE.limits.md5sum), '', ''],
+    ['sha512sum', `${b.sha512sum.median_s} s = ${b.sha512sum.median_MBps} MB/s`, glanceGiB(GLANCE.limits.sha512sum), '', ''],
+    ['hashing limit, serial (md5sum + sha512sum)', `${b.hash_serial_s} s = ${MB(r.bytes, b.hash_serial_s)} MB/s`, glanceGiB(GLANCE.limits.hashSerial), '', ''],
+    ['hashing limit, parallel (two cores)', `${b.hash_parallel.median_s} s = ${b.hash_parallel.median_MBps} MB/s`, `~${glanceGiB(GLANCE.limits.hashParallel)}`, '', ''],
+    ['node md5+sha512 one pass (server hasher)', `${b.node_md5_sha512_one_pass.median_s} s = ${b.node_md5_sha512_one_pass.median_MBps} MB/s`, '', '', ''],
+    ['cp to the store disk (+ sync)', `${b.cp_to_store_disk.median_s} s (${b.cp_plus_sync.median_s} s)`, '', '', ''],
+    [`upload ${settings.sizeMb} MiB (create + PUT)`, `${up.median_s} s = ${up.median_MBps} MB/s`, glanceGiB(GLANCE.upload.seconds), '', ''],
+    ['  vs serial hashing limit', pct(up.of_hash_serial), pct(GLANCE.limits.hashSerial / GLANCE.upload.seconds), `>= ${pct(TARGETS.uploadOfHashLimit)}`, verdict(up.of_hash_serial >= TARGETS.uploadOfHashLimit)],
+    ['  vs parallel hashing limit', pct(up.of_hash_parallel), `~${pct(GLANCE.limits.hashParallel / GLANCE.upload.seconds)}`, '(info)', ''],
+    [`download ${settings.sizeMb} MiB`, `${down.median_s} s = ${down.median_MBps} MB/s`, glanceGiB(GLANCE.download.seconds), '', ''],
+    ['  vs cat', pct(down.of_cat), pct(GLANCE.limits.cat / GLANCE.download.seconds), `>= ${pct(TARGETS.downloadOfCat)}`, verdict(down.of_cat >= TARGETS.downloadOfCat)],
+    [`create, ${r.create.concurrency} keep-alive clients (${r.create.requests})`, `${r.create.req_per_s} req/s, p50 ${r.create.p50_ms} ms, p99 ${r.create.p99_ms} ms`, `${GLANCE.create.reqPerS} req/s, p50 ${GLANCE.create.p50} ms, p99 ${GLANCE.create.p99} ms`, 'no errors', verdict(Object.keys(r.create.errors).length === 0)],
+    [`list ?limit=25 (${r.list.fill.visible} images)`, `p50 ${l25.p50_ms} ms, p99 ${l25.p99_ms} ms`, `p50 ${GLANCE.list25.p50} ms, p99 ${GLANCE.list25.p99} ms`, `p99 < ${TARGETS.list25P99Ms} ms`, verdict(l25.p99_ms < TARGETS.list25P99Ms)],
+    [`list ?limit=1000 (${round(l1000.body_bytes / 1000, 0)} KB)`, `p50 ${l1000.p50_ms} ms, p99 ${l1000.p99_ms} ms`, `p50 ${GLANCE.list1000.p50} ms, p99 ${GLANCE.list1000.p99} ms`, '', ''],
+    [`list ?name=X (${lName.images_returned} hit)`, `p50 ${lName.p50_ms} ms, p99 ${lName.p99_ms} ms`, `p50 ${GLANCE.listName.p50} ms, p99 ${GLANCE.listName.p99} ms`, '', ''],
+    ['server RSS idle (warmed up)', mib(r.rss.idle_kb), `${GLANCE.rssMiB.idle} MiB`, '', ''],
+    [`server RSS peak, ${settings.sizeMb} MiB upload`, mib(r.rss.upload_peak_kb), `${GLANCE.rssMiB.upload} MiB`, `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(r.rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes)],
+    ['server RSS peak, download / create', `${mib(r.rss.download_peak_kb)} / ${mib(r.rss.create_peak_kb)}`, '', '', ''],
+    ['server RSS peak, list load', mib(r.rss.list_peak_kb), `${GLANCE.rssMiB.list} MiB`, '', ''],
+  ];
+  const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
+  return renderTable(`glance-ts benchmark, ${r.env.date_utc}, ${r.env.ncpu} CPUs; ${fill}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows);
+}
+
+interface Results {
+  env: Record<string, unknown> & { date_utc: string; ncpu: number };
+  settings: typeof settings;
+  bytes: number;
+  baselines: Baselines;
+  upload: { runs: UploadRun[]; median_s: number; median_MBps: number; median_put_only_s: number; of_hash_serial: number; of_hash_parallel: number };
+  download: { runs: { http: string; seconds: number; bytes: number }[]; median_s: number; median_MBps: number; of_cat: number; md5_ok: boolean };
+  create: Awaited<ReturnType<typeof createLoad>>;
+  list: { fill: Awaited<ReturnType<typeof fillForList>>; queries: GetLatency[]; name_query_hits_ok: boolean };
+  rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number; idle_per_pid_kb: Record<string, number>; upload_peak_per_pid_kb: Record<string, number> };
+  targets_met: Record<string, boolean>;
+}
+
+async function bench(server: BenchServer): Promise<Results> {
+  const env = {
+    date_utc: new Date().toISOString(),
+    ncpu: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model ?? '?',
+    mem_total_mib: Math.round(os.totalmem() / 1048576),
+    node: process.version,
+    loadavg_at_start: os.loadavg().map((x) => round(x, 2)),
+    server_pid: server.serverPid,
+    db_pid: server.dbPid,
+  };
+  const file = await testFile(server);
+  const bytes = statSync(file).size;
+
+  await warmUp(server.url);
+  const idle = await idleRss(server.serverPid);
+  log(`server RSS idle: ${mib(idle.maxKb)} (${Object.keys(idle.maxPerPidKb).length} processes)`);
+
+  log(`baselines on ${file} (${bytes} bytes), ${settings.runs} runs each`);
+  const baselines = await measureBaselines(file, bytes, server.storeDir, settings.runs, log);
+
+  log(`upload: create + PUT x ${settings.runs}`);
+  const up = await withRss(server.serverPid, () => uploads(server.url, file, baselines));
+  const upMedian = median(up.result.map((u) => u.create_plus_put_s));
+  log(`  median ${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s, peak RSS ${mib(up.rss.maxKb)}`);
+
+  log(`download x ${settings.runs}`);
+  const downId = up.result[0].id;
+  const down = await withRss(server.serverPid, () => downloads(server.url, downId, bytes));
+  const downMedian = median(down.result.runs.map((d) => d.seconds));
+  const md5Ok = (await downloadMd5(server.url, downId)) === baselines.md5;
+  log(`  median ${round(downMedian)} s = ${MB(bytes, downMedian)} MB/s, downloaded md5 ${md5Ok ? 'matches' : 'DIFFERS'}`);
+  const agent = keepAliveAgent(1);
+  for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
+  agent.destroy();
+
+  log(`create rate: ${settings.nCreate} x POST /v2/images, ${settings.conc} clients`);
+  syncDisks();
+  const create = await withRss(server.serverPid, () => createLoad(server.url, settings.nCreate, settings.conc, 'bench-c'));
+  log(`  ${JSON.stringify(create.result)}`);
+
+  const fill = await fillForList(server, create.result.req_per_s);
+  log(`  ${fill.visible} images after ${fill.seconds} s`);
+  const name = `bench-c-${Math.min(100, settings.nCreate - 1)}`;
+  const expected = [Math.min(25, fill.visible), Math.min(1000, fill.visible), 1];
+  const list = await withRss(server.serverPid, async () => {
+    const out: GetLatency[] = [];
+    for (const q of ['/v2/images?limit=25', '/v2/images?limit=1000', `/v2/images?name=${name}`]) {
+      const r = await sequentialGets(server.url, q, settings.listReqs);
+      log(`  ${JSON.stringify(r)}`);
+      out.push(r);
+    }
+    return out;
+  });
+  const listOk = list.result.every((q, i) => q.images_returned === expected[i] && Object.keys(q.errors).length === 0);
+  if (!listOk) log(`WARNING: list answers differ from the expected image counts ${JSON.stringify(expected)}`);
+
+  const upload = {
+    runs: up.result,
+    median_s: round(upMedian),
+    median_MBps: MB(bytes, upMedian),
+    median_put_only_s: round(median(up.result.map((u) => u.put_s))),
+    of_hash_serial: round(baselines.hash_serial_s / upMedian),
+    of_hash_parallel: round(baselines.hash_parallel.median_s / upMedian),
+  };
+  const download = { runs: down.result.runs, median_s: round(downMedian), median_MBps: MB(bytes, downMedian), of_cat: round(baselines.cat.median_s / downMedian), md5_ok: md5Ok };
+  const rss = {
+    idle_kb: idle.maxKb,
+    upload_peak_kb: up.rss.maxKb,
+    download_peak_kb: down.rss.maxKb,
+    create_peak_kb: create.rss.maxKb,
+    list_peak_kb: list.rss.maxKb,
+    idle_per_pid_kb: idle.maxPerPidKb,
+    upload_peak_per_pid_kb: up.rss.maxPerPidKb,
+  };
+  const [l25] = list.result;
+  return {
+    env: { ...env, loadavg_at_end: os.loadavg().map((x) => round(x, 2)), server_rss_now_kb: treeRssKb(server.serverPid).totalKb },
+    settings,
+    bytes,
+    baselines,
+    upload,
+    download,
+    create: create.result,
+    list: { fill, queries: list.result, name_query_hits_ok: list.result[2].images_returned === 1 },
+    rss,
+    targets_met: {
+      upload_at_least_80pct_of_serial_hashing_limit: upload.of_hash_serial >= TARGETS.uploadOfHashLimit,
+      download_at_least_70pct_of_cat: download.of_cat >= TARGETS.downloadOfCat,
+      list_limit25_p99_under_50ms: l25.p99_ms < TARGETS.list25P99Ms,
+      upload_rss_under_300MB: rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
+      data_verified: up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok,
+      answers_verified: listOk && Object.keys(create.result.errors).length === 0,
+    },
+  };
+}
+
+async function main(): Promise<number> {
+  const probe = process.argv.slice(2).includes('--probe');
+  if (probe) assertProbePresent();
+  ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS)]);
+  const server = await startBenchServer(log);
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= server.stop());
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => void stop().then(() => process.exit(130)));
+  }
+  try {
+    if (probe) return await runProbe(server, OUT_DIR, process.argv.slice(2).filter((a) => a !== '--probe'));
+    const results = await bench(server);
+    mkdirSync(OUT_DIR, { recursive: true });
+    const out = path.join(OUT_DIR, 'results.json');
+    writeFileSync(out, JSON.stringify(results, null, 1) + '\n');
+    console.log('\n' + table(results) + '\n');
+    log(`results written to ${path.relative(process.cwd(), out)}`);
+    const t = results.targets_met;
+    return t.data_verified && t.answers_verified ? 0 : 1;
+  } finally {
+    await stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[bench] ${err instanceof Error ? err.stack : err}`);
+    process.exit(1);
+  },
+);
