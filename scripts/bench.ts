@@ -19,7 +19,7 @@ import { createLoad, curlDownload, curlUpload, downloadMd5, imageBody, keepAlive
 import { median, round, since, syncDisks, timeCommand } from './lib/bench/measure';
 import { assertProbePresent, runProbe } from './lib/bench/probe';
 import { GLANCE, glanceGiB, mib, pct, renderTable, TARGETS, verdict, type Row } from './lib/bench/report';
-import { RssSampler, treeRssKb, withRss, type RssPeak } from './lib/bench/rss';
+import { sampled, treeRssKb, type PhaseStats } from './lib/bench/sampler';
 import { ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
 import { ROOT } from './lib/server';
 
@@ -75,11 +75,6 @@ async function warmUp(base: string): Promise<void> {
   agent.destroy();
 }
 
-async function idleRss(pid: number): Promise<RssPeak> {
-  const s = new RssSampler(pid).start();
-  await new Promise((r) => setTimeout(r, 2000));
-  return s.stop();
-}
 
 interface UploadRun { id: string; http: string; create_plus_put_s: number; put_s: number; status: string; checksum_ok: boolean; sha512_ok: boolean }
 
@@ -148,18 +143,18 @@ function table(r: Results): string {
   const down = r.download;
   const [l25, l1000, lName] = r.list.queries;
   const rows: Row[] = [
-    ['cat FILE > /dev/null', `${b.cat.median_s} s = ${b.cat.median_MBps} MB/s`, glanceGiB(GLANCE.limits.cat), '', ''],
+    ['cat FILE > /dev/null', `${b.cat.median_s} s = ${b.cat.median_MBps} MB/s`, glanceGiB(GLANCE.cat.seconds, GLANCE.cat.MBps), '', ''],
     ['md5sum', `${b.md5sum.median_s} s = ${b.md5sum.median_MBps} MB/s`, glanceGiB(GLANCE.limits.md5sum), '', ''],
     ['sha512sum', `${b.sha512sum.median_s} s = ${b.sha512sum.median_MBps} MB/s`, glanceGiB(GLANCE.limits.sha512sum), '', ''],
     ['hashing limit, serial (md5sum + sha512sum)', `${b.hash_serial_s} s = ${MB(r.bytes, b.hash_serial_s)} MB/s`, glanceGiB(GLANCE.limits.hashSerial), '', ''],
     ['hashing limit, parallel (two cores)', `${b.hash_parallel.median_s} s = ${b.hash_parallel.median_MBps} MB/s`, `~${glanceGiB(GLANCE.limits.hashParallel)}`, '', ''],
     ['node md5+sha512 one pass (server hasher)', `${b.node_md5_sha512_one_pass.median_s} s = ${b.node_md5_sha512_one_pass.median_MBps} MB/s`, '', '', ''],
     ['cp to the store disk (+ sync)', `${b.cp_to_store_disk.median_s} s (${b.cp_plus_sync.median_s} s)`, '', '', ''],
-    [`upload ${settings.sizeMb} MiB (create + PUT)`, `${up.median_s} s = ${up.median_MBps} MB/s`, glanceGiB(GLANCE.upload.seconds), '', ''],
+    [`upload ${settings.sizeMb} MiB (create + PUT)`, `${up.median_s} s = ${up.median_MBps} MB/s`, glanceGiB(GLANCE.upload.seconds, GLANCE.upload.MBps), '', ''],
     ['  vs serial hashing limit', pct(up.of_hash_serial), pct(GLANCE.limits.hashSerial / GLANCE.upload.seconds), `>= ${pct(TARGETS.uploadOfHashLimit)}`, verdict(up.of_hash_serial >= TARGETS.uploadOfHashLimit)],
     ['  vs parallel hashing limit', pct(up.of_hash_parallel), `~${pct(GLANCE.limits.hashParallel / GLANCE.upload.seconds)}`, '(info)', ''],
-    [`download ${settings.sizeMb} MiB`, `${down.median_s} s = ${down.median_MBps} MB/s`, glanceGiB(GLANCE.download.seconds), '', ''],
-    ['  vs cat', pct(down.of_cat), pct(GLANCE.limits.cat / GLANCE.download.seconds), `>= ${pct(TARGETS.downloadOfCat)}`, verdict(down.of_cat >= TARGETS.downloadOfCat)],
+    [`download ${settings.sizeMb} MiB`, `${down.median_s} s = ${down.median_MBps} MB/s`, glanceGiB(GLANCE.download.seconds, GLANCE.download.MBps), '', ''],
+    ['  vs cat', pct(down.of_cat), pct(GLANCE.cat.seconds / GLANCE.download.seconds), `>= ${pct(TARGETS.downloadOfCat)}`, verdict(down.of_cat >= TARGETS.downloadOfCat)],
     [`create, ${r.create.concurrency} keep-alive clients (${r.create.requests})`, `${r.create.req_per_s} req/s, p50 ${r.create.p50_ms} ms, p99 ${r.create.p99_ms} ms`, `${GLANCE.create.reqPerS} req/s, p50 ${GLANCE.create.p50} ms, p99 ${GLANCE.create.p99} ms`, 'no errors', verdict(Object.keys(r.create.errors).length === 0)],
     [`list ?limit=25 (${r.list.fill.visible} images)`, `p50 ${l25.p50_ms} ms, p99 ${l25.p99_ms} ms`, `p50 ${GLANCE.list25.p50} ms, p99 ${GLANCE.list25.p99} ms`, `p99 < ${TARGETS.list25P99Ms} ms`, verdict(l25.p99_ms < TARGETS.list25P99Ms)],
     [`list ?limit=1000 (${round(l1000.body_bytes / 1000, 0)} KB)`, `p50 ${l1000.p50_ms} ms, p99 ${l1000.p99_ms} ms`, `p50 ${GLANCE.list1000.p50} ms, p99 ${GLANCE.list1000.p99} ms`, '', ''],
@@ -168,6 +163,8 @@ function table(r: Results): string {
     [`server RSS peak, ${settings.sizeMb} MiB upload`, mib(r.rss.upload_peak_kb), `${GLANCE.rssMiB.upload} MiB`, `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(r.rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes)],
     ['server RSS peak, download / create', `${mib(r.rss.download_peak_kb)} / ${mib(r.rss.create_peak_kb)}`, '', '', ''],
     ['server RSS peak, list load', mib(r.rss.list_peak_kb), `${GLANCE.rssMiB.list} MiB`, '', ''],
+    ['server CPU s: upload / download / create / list', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.server).join(' / '), '', '', ''],
+    ['other processes CPU s (noise), same phases', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.other_processes).join(' / '), '', 'quiet: ~0', ''],
   ];
   const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
   return renderTable(`glance-ts benchmark, ${r.env.date_utc}, ${r.env.ncpu} CPUs; ${fill}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows);
@@ -182,7 +179,9 @@ interface Results {
   download: { runs: { http: string; seconds: number; bytes: number }[]; median_s: number; median_MBps: number; of_cat: number; md5_ok: boolean };
   create: Awaited<ReturnType<typeof createLoad>>;
   list: { fill: Awaited<ReturnType<typeof fillForList>>; queries: GetLatency[]; name_query_hits_ok: boolean };
-  rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number; idle_per_pid_kb: Record<string, number>; upload_peak_per_pid_kb: Record<string, number> };
+  rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number };
+  /** Per phase: wall time, peak RSS, CPU seconds of server / DB / this client / other processes (noise). */
+  phases: Record<'idle' | 'upload' | 'download' | 'create' | 'list_fill' | 'list', PhaseStats>;
   targets_met: Record<string, boolean>;
 }
 
@@ -200,21 +199,23 @@ async function bench(server: BenchServer): Promise<Results> {
   const file = await testFile(server);
   const bytes = statSync(file).size;
 
+  const phase = <T>(fn: () => Promise<T>) => sampled(server.serverPid, server.dbPid, fn);
+
   await warmUp(server.url);
-  const idle = await idleRss(server.serverPid);
-  log(`server RSS idle: ${mib(idle.maxKb)} (${Object.keys(idle.maxPerPidKb).length} processes)`);
+  const idle = await phase(() => new Promise((r) => setTimeout(r, 2000)));
+  log(`server RSS idle: ${mib(idle.stats.rss_max_kb)} (${Object.keys(idle.stats.rss_max_per_pid_kb).length} processes)`);
 
   log(`baselines on ${file} (${bytes} bytes), ${settings.runs} runs each`);
   const baselines = await measureBaselines(file, bytes, server.storeDir, settings.runs, log);
 
   log(`upload: create + PUT x ${settings.runs}`);
-  const up = await withRss(server.serverPid, () => uploads(server.url, file, baselines));
+  const up = await phase(() => uploads(server.url, file, baselines));
   const upMedian = median(up.result.map((u) => u.create_plus_put_s));
-  log(`  median ${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s, peak RSS ${mib(up.rss.maxKb)}`);
+  log(`  median ${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s, peak RSS ${mib(up.stats.rss_max_kb)}, CPU ${JSON.stringify(up.stats.cpu_s)}`);
 
   log(`download x ${settings.runs}`);
   const downId = up.result[0].id;
-  const down = await withRss(server.serverPid, () => downloads(server.url, downId, bytes));
+  const down = await phase(() => downloads(server.url, downId, bytes));
   const downMedian = median(down.result.runs.map((d) => d.seconds));
   const md5Ok = (await downloadMd5(server.url, downId)) === baselines.md5;
   log(`  median ${round(downMedian)} s = ${MB(bytes, downMedian)} MB/s, downloaded md5 ${md5Ok ? 'matches' : 'DIFFERS'}`);
@@ -224,14 +225,15 @@ async function bench(server: BenchServer): Promise<Results> {
 
   log(`create rate: ${settings.nCreate} x POST /v2/images, ${settings.conc} clients`);
   syncDisks();
-  const create = await withRss(server.serverPid, () => createLoad(server.url, settings.nCreate, settings.conc, 'bench-c'));
-  log(`  ${JSON.stringify(create.result)}`);
+  const create = await phase(() => createLoad(server.url, settings.nCreate, settings.conc, 'bench-c'));
+  log(`  ${JSON.stringify(create.result)}, CPU ${JSON.stringify(create.stats.cpu_s)}`);
 
-  const fill = await fillForList(server, create.result.req_per_s);
+  const filled = await phase(() => fillForList(server, create.result.req_per_s));
+  const fill = filled.result;
   log(`  ${fill.visible} images after ${fill.seconds} s`);
   const name = `bench-c-${Math.min(100, settings.nCreate - 1)}`;
   const expected = [Math.min(25, fill.visible), Math.min(1000, fill.visible), 1];
-  const list = await withRss(server.serverPid, async () => {
+  const list = await phase(async () => {
     const out: GetLatency[] = [];
     for (const q of ['/v2/images?limit=25', '/v2/images?limit=1000', `/v2/images?name=${name}`]) {
       const r = await sequentialGets(server.url, q, settings.listReqs);
@@ -253,14 +255,13 @@ async function bench(server: BenchServer): Promise<Results> {
   };
   const download = { runs: down.result.runs, median_s: round(downMedian), median_MBps: MB(bytes, downMedian), of_cat: round(baselines.cat.median_s / downMedian), md5_ok: md5Ok };
   const rss = {
-    idle_kb: idle.maxKb,
-    upload_peak_kb: up.rss.maxKb,
-    download_peak_kb: down.rss.maxKb,
-    create_peak_kb: create.rss.maxKb,
-    list_peak_kb: list.rss.maxKb,
-    idle_per_pid_kb: idle.maxPerPidKb,
-    upload_peak_per_pid_kb: up.rss.maxPerPidKb,
+    idle_kb: idle.stats.rss_max_kb,
+    upload_peak_kb: up.stats.rss_max_kb,
+    download_peak_kb: down.stats.rss_max_kb,
+    create_peak_kb: create.stats.rss_max_kb,
+    list_peak_kb: list.stats.rss_max_kb,
   };
+  const phases = { idle: idle.stats, upload: up.stats, download: down.stats, create: create.stats, list_fill: filled.stats, list: list.stats };
   const [l25] = list.result;
   return {
     env: { ...env, loadavg_at_end: os.loadavg().map((x) => round(x, 2)), server_rss_now_kb: treeRssKb(server.serverPid).totalKb },
@@ -272,6 +273,7 @@ async function bench(server: BenchServer): Promise<Results> {
     create: create.result,
     list: { fill, queries: list.result, name_query_hits_ok: list.result[2].images_returned === 1 },
     rss,
+    phases,
     targets_met: {
       upload_at_least_80pct_of_serial_hashing_limit: upload.of_hash_serial >= TARGETS.uploadOfHashLimit,
       download_at_least_70pct_of_cat: download.of_cat >= TARGETS.downloadOfCat,
