@@ -2,10 +2,11 @@
 // context, Glance-format errors, and the X-Openstack-Request-Id header.
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
-import { contextFromHeaders, type RequestContext } from '@/lib/auth/context';
+import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
 import { GlanceError, MethodNotAllowed } from '@/lib/errors';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
+import { baseUrl } from './base-url';
 import { errorResponse, REQUEST_ID_HEADER } from './respond';
 
 export interface Call<P> {
@@ -22,6 +23,8 @@ function withRequestId(res: Response, requestId: string): Response {
 }
 
 export function toErrorResponse(err: unknown, req: Request, requestId: string): Response {
+  // Rejected before a request context exists, as keystonemiddleware does: no request id.
+  if (err instanceof TokenRequired) return err.toResponse();
   if (err instanceof InvalidTransitionError) err = new GlanceError(409, err.message);
   if (!(err instanceof GlanceError)) {
     logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error');
@@ -35,7 +38,7 @@ export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) 
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
     const requestId = `req-${randomUUID()}`;
     try {
-      const ctx = contextFromHeaders(req.headers, requestId);
+      const ctx = await contextFromHeaders(req.headers, requestId, baseUrl(req));
       const params = segment?.params ? await segment.params : ({} as P);
       return withRequestId(await handler({ req, ctx, params }), requestId);
     } catch (err) {
