@@ -3,8 +3,8 @@
 // services only ever see a RequestContext.
 import { getConfig, type GlanceConfig } from '@/lib/config';
 import { GlanceError, ServiceUnavailable, Unauthorized } from '@/lib/errors';
-import { validateRemoteToken } from '@/lib/identity/delegated';
-import { validateToken } from '@/lib/identity/tokens';
+import { validateRemoteToken, type RemoteToken } from '@/lib/identity/delegated';
+import { validateToken, type ValidToken } from '@/lib/identity/tokens';
 
 export interface RequestContext {
   requestId: string;
@@ -42,6 +42,38 @@ export function wwwAuthenticateUri(baseUrl: string, config: GlanceConfig = getCo
   return config.keystoneAuthtoken?.wwwAuthenticateUri ?? `${baseUrl}/v3`;
 }
 
+/** The context a token of our own identity service grants. */
+export function contextFromToken(valid: ValidToken, requestId: string): RequestContext {
+  const roles = valid.roles.map((r) => r.name);
+  return {
+    requestId,
+    userId: valid.user.id,
+    projectId: valid.project?.id ?? null,
+    roles,
+    isAdmin: roles.includes('admin'),
+    userName: valid.user.name,
+    projectName: valid.project?.name ?? null,
+  };
+}
+
+/** The context a token of the delegated Keystone grants. */
+export function contextFromRemoteToken(remote: RemoteToken, requestId: string): RequestContext {
+  return {
+    requestId,
+    userId: remote.userId,
+    projectId: remote.projectId,
+    roles: remote.roles,
+    isAdmin: remote.roles.includes('admin'),
+    userName: remote.userName,
+    projectName: remote.projectName,
+  };
+}
+
+export function noauthContext(requestId: string, config: GlanceConfig = getConfig()): RequestContext {
+  // Glance's noauth: every request is an admin of one default project.
+  return { requestId, userId: null, projectId: config.noauthProjectId, roles: ['admin'], isAdmin: true };
+}
+
 export async function contextFromHeaders(
   headers: HeaderSource,
   requestId: string,
@@ -50,8 +82,7 @@ export async function contextFromHeaders(
 ): Promise<RequestContext> {
   switch (config.authFlavor) {
     case 'noauth':
-      // Glance's noauth: every request is an admin of one default project.
-      return { requestId, userId: null, projectId: config.noauthProjectId, roles: ['admin'], isAdmin: true };
+      return noauthContext(requestId, config);
     case 'trusted-headers': {
       // Identity asserted by a trusted front end (keystonemiddleware's headers).
       if (headers.get('x-identity-status') !== 'Confirmed') throw new Unauthorized();
@@ -76,20 +107,11 @@ export async function contextFromHeaders(
           throw new ServiceUnavailable('The identity service could not be reached to validate the token.');
         }
         if (!remote) throw reject;
-        return { requestId, userId: remote.userId, projectId: remote.projectId, roles: remote.roles, isAdmin: remote.roles.includes('admin'), userName: remote.userName, projectName: remote.projectName };
+        return contextFromRemoteToken(remote, requestId);
       }
       const valid = await validateToken(token);
       if (!valid) throw reject;
-      const roles = valid.roles.map((r) => r.name);
-      return {
-        requestId,
-        userId: valid.user.id,
-        projectId: valid.project?.id ?? null,
-        roles,
-        isAdmin: roles.includes('admin'),
-        userName: valid.user.name,
-        projectName: valid.project?.name ?? null,
-      };
+      return contextFromToken(valid, requestId);
     }
   }
 }

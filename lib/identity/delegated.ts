@@ -81,3 +81,24 @@ export async function validateRemoteToken(conf: KeystoneAuthtokenConfig, token: 
   cache.set(key, { token: result, until });
   return result;
 }
+
+/** Password sign-in at the delegated Keystone (the console's login): the token string, or null on 401. */
+export async function remotePasswordToken(conf: KeystoneAuthtokenConfig, body: unknown): Promise<string | null> {
+  const res = await fetch(`${v3(conf.authUrl)}/auth/tokens?nocatalog`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  if (res.status === 401 || res.status === 400 || res.status === 404) return null;
+  const token = res.headers.get('x-subject-token');
+  if (res.status !== 201 || !token) throw new Error(`sign-in at ${conf.authUrl} failed with HTTP ${res.status}`);
+  return token;
+}
+
+/** Revoke a token at the delegated Keystone (a user may revoke its own token). */
+export async function revokeRemoteToken(conf: KeystoneAuthtokenConfig, token: string): Promise<void> {
+  const res = await fetch(`${v3(conf.authUrl)}/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+  await res.arrayBuffer();
+  cache.delete(createHash('sha256').update(token).digest('hex'));
+}

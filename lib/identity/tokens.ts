@@ -70,9 +70,13 @@ export interface TokenRecord {
 
 /** The token, if it exists, is neither expired nor revoked, and its user and project are still usable. */
 export async function validateToken(token: string | null | undefined): Promise<(ValidToken & { record: TokenRecord }) | null> {
-  if (!token) return null;
+  return token ? validateTokenHash(hashToken(token)) : null;
+}
+
+/** As validateToken, for a token known only by its hash (console sessions). */
+export async function validateTokenHash(tokenHash: string): Promise<(ValidToken & { record: TokenRecord }) | null> {
   const row = await db().identityToken.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash },
     include: {
       user: { include: { domain: true } },
       project: { include: { domain: true } },
@@ -121,6 +125,8 @@ export async function revokeToken(record: TokenRecord): Promise<void> {
 
 /** Forget tokens that expired more than a day ago (they can no longer be presented anyway). */
 export async function purgeExpiredTokens(): Promise<number> {
-  const res = await db().identityToken.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 86_400_000) } } });
+  const dayAgo = new Date(Date.now() - 86_400_000);
+  await db().consoleSession.deleteMany({ where: { expiresAt: { lt: dayAgo } } });
+  const res = await db().identityToken.deleteMany({ where: { expiresAt: { lt: dayAgo } } });
   return res.count;
 }

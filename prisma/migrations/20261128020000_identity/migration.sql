@@ -76,6 +76,19 @@ CREATE TABLE `identity_tokens` (
     PRIMARY KEY (`token_hash`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
+CREATE TABLE `console_sessions` (
+    `id` CHAR(64) NOT NULL,
+    `token_hash` CHAR(64) NULL,
+    `remote_token` TEXT NULL,
+    `user_name` VARCHAR(255) NOT NULL,
+    `project_name` VARCHAR(64) NULL,
+    `created_at` DATETIME(3) NOT NULL,
+    `expires_at` DATETIME(3) NOT NULL,
+
+    INDEX `ix_console_sessions_expires_at`(`expires_at`),
+    PRIMARY KEY (`id`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
 ALTER TABLE `identity_projects` ADD CONSTRAINT `identity_projects_domain_id_fkey` FOREIGN KEY (`domain_id`) REFERENCES `identity_domains`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE `identity_users` ADD CONSTRAINT `identity_users_domain_id_fkey` FOREIGN KEY (`domain_id`) REFERENCES `identity_domains`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE `identity_role_assignments` ADD CONSTRAINT `identity_role_assignments_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `identity_users`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
