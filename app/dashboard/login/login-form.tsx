@@ -31,7 +31,7 @@ export function LoginForm({ initialError }: { initialError: string | null }) {
   return (
     <form onSubmit={submit} className="w-80 rounded-lg bg-white p-6 shadow" aria-label="Log in">
       <h1 className="mb-4 text-xl font-semibold">Log in</h1>
-      {error ? <p role="alert" className="mb-3 rounded bg-red-50 p-2 text-sm text-red-700">{error}</p> : null}
+      {error ? <p role="alert" data-testid="login-error" className="mb-3 rounded bg-red-50 p-2 text-sm text-red-700">{error}</p> : null}
       <label className="block text-sm">User Name<input name="username" autoComplete="username" required className={field} /></label>
       <label className="mt-3 block text-sm">Password<input name="password" type="password" autoComplete="current-password" required className={field} /></label>
       <label className="mt-3 block text-sm">Project<input name="project" required className={field} /></label>
