@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getToken, makeProjectUser, readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
+import { consoleBrowser, sessionCookie } from '../helpers/console';
 import { removeDir } from '../helpers/server';
 
 let server: KeystoneServer;
@@ -20,49 +21,9 @@ after(async () => {
   if (server) removeDir(server.dir);
 });
 
-/** A tiny cookie jar over fetch, as a browser would keep it. */
-function browser() {
-  const jar = new Map<string, string>();
-  const fetchWith = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(server.url + path, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair.indexOf('=');
-      const name = pair.slice(0, i);
-      const value = pair.slice(i + 1);
-      if (value === '' || /max-age=0|expires=Thu, 01 Jan 1970/i.test(c)) jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-  const csrf = async () => ((await (await fetchWith('/api/auth/csrf')).json()) as { csrfToken: string }).csrfToken;
-  const form = (fields: Record<string, string>) => ({
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-  });
-  return {
-    jar,
-    fetch: fetchWith,
-    async signIn(fields: Record<string, string>) {
-      const res = await fetchWith('/api/auth/callback/credentials', form({ csrfToken: await csrf(), json: 'true', ...fields }));
-      return (await res.json()) as { url: string };
-    },
-    async signOut() {
-      const res = await fetchWith('/api/auth/signout', form({ csrfToken: await csrf(), json: 'true' }));
-      return res.status;
-    },
-  };
-}
-
-const sessionCookie = (jar: Map<string, string>) => [...jar.keys()].find((k) => k.includes('session-token'));
 
 test('the dashboard sends a visitor without a session to the sign-in form', async () => {
-  const b = browser();
+  const b = consoleBrowser(server.url);
   const res = await b.fetch('/dashboard');
   assert.ok([302, 303, 307].includes(res.status), `status ${res.status}`);
   assert.match(res.headers.get('location') ?? '', /\/dashboard\/login$/);
@@ -73,7 +34,7 @@ test('the dashboard sends a visitor without a session to the sign-in form', asyn
 });
 
 test('wrong credentials: no session, and no token issued', async () => {
-  const b = browser();
+  const b = consoleBrowser(server.url);
   const [{ n: before }] = await server.query<{ n: number }>('SELECT COUNT(*) AS n FROM identity_tokens');
   const r = await b.signIn({ username: 'console-user', password: 'wrong', project: 'console-proj', domain: 'Default' });
   assert.match(r.url, /error=CredentialsSignin/);
@@ -84,7 +45,7 @@ test('wrong credentials: no session, and no token issued', async () => {
 });
 
 test('sign in, see the dashboard as that user and project, sign out: the token is revoked', async () => {
-  const b = browser();
+  const b = consoleBrowser(server.url);
   const r = await b.signIn({ username: 'console-user', password: 'console-pw', project: 'console-proj', domain: 'Default' });
   assert.doesNotMatch(r.url, /error=/);
   const cookie = sessionCookie(b.jar);

@@ -3,6 +3,7 @@
 // own the images, our own /v3 is off, and a token revoked there stops working here.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { consoleBrowser, sessionCookie } from '../helpers/console';
 import { client } from '../helpers/http';
 import { getToken, makeProjectUser } from '../helpers/identity';
 import { startRealKeystone, type RealKeystone } from '../helpers/real-keystone';
@@ -70,4 +71,22 @@ test('a token revoked at the real Keystone is refused here', async () => {
   const revoke = await client(keystoneBase()).del('/v3/auth/tokens', { 'X-Auth-Token': token, 'X-Subject-Token': token });
   assert.equal(revoke.status, 204);
   assert.equal((await demo.get('/v2/images')).status, 401);
+});
+
+test('console sign-in obtains its token from the real Keystone; sign-out revokes it there', async () => {
+  const b = consoleBrowser(server.url);
+  const bad = await b.signIn({ username: 'demo', password: 'wrong', project: 'demo', domain: 'Default' });
+  assert.match(bad.url, /error=CredentialsSignin/);
+  const ok = await b.signIn({ username: 'demo', password: 'demo-secret', project: 'demo', domain: 'Default' });
+  assert.doesNotMatch(ok.url, /error=/);
+  assert.ok(sessionCookie(b.jar));
+  const page = await b.fetch('/dashboard');
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Project: (<!-- -->)?demo/);
+  const [row] = await server.query<{ remote_token: string }>('SELECT remote_token FROM console_sessions');
+  const adminToken = await getToken(keystoneBase(), 'admin', keystone.adminPassword, 'admin');
+  const check = () => client(keystoneBase()).get('/v3/auth/tokens', { 'X-Auth-Token': adminToken, 'X-Subject-Token': row.remote_token });
+  assert.equal((await check()).status, 200, 'a token of the real Keystone');
+  assert.equal(await b.signOut(), 200);
+  assert.equal((await check()).status, 404, 'revoked at the real Keystone');
 });
