@@ -14,7 +14,7 @@ let server: KeystoneServer;
 let admin: { user: string; password: string; project: string };
 
 before(async () => {
-  server = await startKeystoneServer({ identity: 'lockout_failure_attempts = 3\nlockout_duration = 3600' });
+  server = await startKeystoneServer({ identity: 'lockout_failure_attempts = 3\nlockout_duration = 3600\ntoken_expiration = 7200' });
   const env = readOpenrc(server.openrc);
   admin = { user: env.OS_USERNAME, password: env.OS_PASSWORD, project: env.OS_PROJECT_NAME };
 });
@@ -60,7 +60,7 @@ test('password auth by names gives 201, X-Subject-Token and a Keystone token bod
   assert.match(t.expires_at, KEYSTONE_TIME);
   assert.match(t.issued_at, KEYSTONE_TIME);
   const lifetime = Date.parse(t.expires_at) - Date.parse(t.issued_at);
-  assert.ok(Math.abs(lifetime - 3_600_000) < 2000, `default lifetime one hour, got ${lifetime}`);
+  assert.ok(Math.abs(lifetime - 7_200_000) < 2000, `[identity] token_expiration = 7200, got ${lifetime}`);
   assert.equal(t.user.name, 'admin');
   assert.match(t.user.id, /^[0-9a-f]{32}$/);
   assert.deepEqual(t.user.domain, { id: 'default', name: 'Default' });
@@ -185,6 +185,8 @@ test('GET/HEAD validate a token; DELETE revokes it and /v2 then answers 401', as
   assert.equal(again.json.error.code, 404);
   const v2 = await c.get('/v2/images', { 'X-Auth-Token': subject });
   assert.equal(v2.status, 401);
+  assert.equal((await c.post('/v2/images', { name: 'with-revoked-token' }, { 'X-Auth-Token': subject })).status, 401);
+  assert.deepEqual(await server.query("SELECT id FROM images WHERE name = 'with-revoked-token'"), []);
   assert.equal(v2.headers.get('www-authenticate'), `Keystone uri="${server.url}/v3"`);
   // Validation needs a valid caller token.
   assert.equal((await c.get('/v3/auth/tokens', { 'X-Subject-Token': adminToken })).status, 401);
@@ -197,6 +199,9 @@ test('an expired token is refused by /v2 and by validation', async () => {
   const hash = createHash('sha256').update(token).digest('hex');
   await server.query('UPDATE identity_tokens SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE token_hash = ?', [hash]);
   assert.equal((await c.get('/v2/images', { 'X-Auth-Token': token })).status, 401);
+  const write = await c.post('/v2/images', { name: 'with-expired-token' }, { 'X-Auth-Token': token });
+  assert.equal(write.status, 401);
+  assert.deepEqual(await server.query("SELECT id FROM images WHERE name = 'with-expired-token'"), []);
   const other = await getToken(server.url, admin.user, admin.password, admin.project);
   assert.equal((await c.get('/v3/auth/tokens', { 'X-Auth-Token': other, 'X-Subject-Token': token })).status, 404);
 });
