@@ -23,8 +23,6 @@ function withRequestId(res: Response, requestId: string): Response {
 }
 
 export function toErrorResponse(err: unknown, req: Request, requestId: string): Response {
-  // Rejected before a request context exists, as keystonemiddleware does: no request id.
-  if (err instanceof TokenRequired) return err.toResponse();
   if (err instanceof InvalidTransitionError) err = new GlanceError(409, err.message);
   if (!(err instanceof GlanceError)) {
     logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error');
@@ -37,8 +35,17 @@ export function toErrorResponse(err: unknown, req: Request, requestId: string): 
 export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) => Promise<Response>) {
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
     const requestId = `req-${randomUUID()}`;
+    let ctx: RequestContext;
     try {
-      const ctx = await contextFromHeaders(req.headers, requestId, baseUrl(req));
+      ctx = await contextFromHeaders(req.headers, requestId, baseUrl(req));
+    } catch (err) {
+      // Rejected before a request context exists (Glance's auth middleware runs
+      // before its context middleware): no request id on these answers.
+      if (err instanceof TokenRequired) return err.toResponse();
+      if (err instanceof GlanceError) return errorResponse(err, req.headers.get('accept'));
+      return toErrorResponse(err, req, requestId);
+    }
+    try {
       const params = segment?.params ? await segment.params : ({} as P);
       return withRequestId(await handler({ req, ctx, params }), requestId);
     } catch (err) {

@@ -40,6 +40,7 @@ test('/v2 without a token or with a bad one: 401 JSON with WWW-Authenticate, not
     assert.equal(r.status, 401);
     assert.equal(r.headers.get('www-authenticate'), `Keystone uri="${server.url}/v3"`);
     assert.deepEqual(r.json, { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } });
+    assert.equal(r.headers.get('x-openstack-request-id'), null, 'rejected before a request context exists, as in Glance');
   }
   const post = await anon.post('/v2/images', { name: 'anon' }, { 'X-Auth-Token': 'bogus' });
   assert.equal(post.status, 401);
