@@ -32,3 +32,27 @@ export function assertCanSetVisibility(ctx: RequestContext, visibility: string):
 export function assertAdmin(ctx: RequestContext, action: string): void {
   if (!ctx.isAdmin) throw new Forbidden(`You are not authorized to complete ${action} action.`);
 }
+
+// ---- image members (Glance's add/get/modify/delete_member rules) ----
+
+/** Owners and admins share an image, and only a `shared` one. */
+export function assertCanAddMember(ctx: RequestContext, image: Pick<Image, 'id' | 'owner' | 'visibility'>): void {
+  if (image.visibility !== 'shared' || !(ctx.isAdmin || isOwner(ctx, image))) {
+    throw new Forbidden(`Not allowed to create members for image ${image.id}.`);
+  }
+}
+
+/** Only the member itself (or an admin) accepts or rejects a share; the owner cannot. */
+export function assertCanUpdateMember(ctx: RequestContext, image: Pick<Image, 'id'>, member: string): void {
+  if (!(ctx.isAdmin || ctx.projectId === member)) throw new Forbidden(`Not allowed to update members for image ${image.id}.`);
+}
+
+export function assertCanDeleteMember(ctx: RequestContext, image: Pick<Image, 'id' | 'owner'>): void {
+  if (!(ctx.isAdmin || isOwner(ctx, image))) throw new Forbidden(`Not allowed to delete members for image ${image.id}.`);
+}
+
+/** Owners and admins see every member of an image; a member sees only itself. */
+export function visibleMembers<M extends Pick<ImageMember, 'member'>>(ctx: RequestContext, image: Pick<Image, 'owner'>, members: M[]): M[] {
+  if (ctx.isAdmin || isOwner(ctx, image)) return members;
+  return members.filter((m) => m.member === ctx.projectId);
+}

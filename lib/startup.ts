@@ -6,6 +6,9 @@ import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
 import { StoreConfigError } from '@/lib/stores/filesystem';
 import { changeStatus } from '@/lib/images/service';
+import { bootstrapIdentity } from '@/lib/identity/bootstrap';
+import { identityEnabled } from '@/lib/identity/route';
+import { purgeExpiredTokens } from '@/lib/identity/tokens';
 
 export async function startUp(): Promise<void> {
   const config = getConfig();
@@ -20,6 +23,12 @@ export async function startUp(): Promise<void> {
     throw err;
   }
   await resetInterruptedUploads();
+  if (identityEnabled()) {
+    const { created, openrc } = await bootstrapIdentity(config);
+    await purgeExpiredTokens();
+    if (created) logger.info({ user: config.identity.bootstrapUsername, project: config.identity.bootstrapProjectName }, 'identity bootstrapped');
+    if (openrc) logger.info({ openrc }, 'wrote admin credentials: `. admin-openrc` to use the openstack CLI');
+  }
   logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.storeDirs }, 'glance-api ready');
 }
 

@@ -1,5 +1,6 @@
 // npm start [-- --config-file PATH]: database (embedded MariaDB unless
 // DATABASE_URL or [database] connection is set), migrations, build, serve.
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../lib/config';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
 import { ensureDebianPackages, MARIADB } from './lib/system-packages';
@@ -51,7 +52,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   const shown = config.bindHost === '0.0.0.0' ? '127.0.0.1' : config.bindHost;
   waitForHttp(`http://${shown}:${config.bindPort}/versions`, server.exited)
-    .then(() => console.log(`[start] Glance API on http://${shown}:${config.bindPort}/v2, console on http://${shown}:${config.bindPort}/dashboard`))
+    .then(() => {
+      console.log(`[start] Glance API on http://${shown}:${config.bindPort}/v2, console on http://${shown}:${config.bindPort}/dashboard`);
+      if (config.authFlavor === 'keystone' && !config.keystoneAuthtoken) {
+        const openrc = config.identity.adminOpenrc;
+        console.log(`[start] identity API on http://${shown}:${config.bindPort}/v3` + (openrc && existsSync(openrc) ? `; admin credentials: . ${openrc}` : ''));
+      }
+    })
     .catch(() => {});
   const code = await server.exited;
   if (!stopping) {

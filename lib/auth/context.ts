@@ -2,7 +2,9 @@
 // Built in one place from the configured auth flavor; handlers and domain
 // services only ever see a RequestContext.
 import { getConfig, type GlanceConfig } from '@/lib/config';
-import { Unauthorized } from '@/lib/errors';
+import { GlanceError, ServiceUnavailable, Unauthorized } from '@/lib/errors';
+import { validateRemoteToken, type RemoteToken } from '@/lib/identity/delegated';
+import { validateToken, type ValidToken } from '@/lib/identity/tokens';
 
 export interface RequestContext {
   requestId: string;
@@ -10,6 +12,8 @@ export interface RequestContext {
   projectId: string | null;
   roles: string[];
   isAdmin: boolean;
+  userName?: string | null;
+  projectName?: string | null;
 }
 
 type HeaderSource = { get(name: string): string | null };
@@ -18,11 +22,67 @@ function splitRoles(raw: string | null): string[] {
   return (raw ?? '').split(',').map((r) => r.trim()).filter(Boolean);
 }
 
-export function contextFromHeaders(headers: HeaderSource, requestId: string, config: GlanceConfig = getConfig()): RequestContext {
+/** keystonemiddleware's rejection: JSON body and where to get a token. */
+export class TokenRequired extends GlanceError {
+  constructor(wwwAuthenticateUri: string) {
+    super(401, 'The request you have made requires authentication.', '', { 'WWW-Authenticate': `Keystone uri="${wwwAuthenticateUri}"` });
+  }
+
+  toResponse(): Response {
+    const body = JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: this.message } });
+    return new Response(body, {
+      status: 401,
+      headers: { ...this.headers, 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(body)) },
+    });
+  }
+}
+
+/** Where a client without a valid token is sent: ours, or the delegated Keystone's. */
+export function wwwAuthenticateUri(baseUrl: string, config: GlanceConfig = getConfig()): string {
+  return config.keystoneAuthtoken?.wwwAuthenticateUri ?? `${baseUrl}/v3`;
+}
+
+/** The context a token of our own identity service grants. */
+export function contextFromToken(valid: ValidToken, requestId: string): RequestContext {
+  const roles = valid.roles.map((r) => r.name);
+  return {
+    requestId,
+    userId: valid.user.id,
+    projectId: valid.project?.id ?? null,
+    roles,
+    isAdmin: roles.includes('admin'),
+    userName: valid.user.name,
+    projectName: valid.project?.name ?? null,
+  };
+}
+
+/** The context a token of the delegated Keystone grants. */
+export function contextFromRemoteToken(remote: RemoteToken, requestId: string): RequestContext {
+  return {
+    requestId,
+    userId: remote.userId,
+    projectId: remote.projectId,
+    roles: remote.roles,
+    isAdmin: remote.roles.includes('admin'),
+    userName: remote.userName,
+    projectName: remote.projectName,
+  };
+}
+
+export function noauthContext(requestId: string, config: GlanceConfig = getConfig()): RequestContext {
+  // Glance's noauth: every request is an admin of one default project.
+  return { requestId, userId: null, projectId: config.noauthProjectId, roles: ['admin'], isAdmin: true };
+}
+
+export async function contextFromHeaders(
+  headers: HeaderSource,
+  requestId: string,
+  baseUrl: string,
+  config: GlanceConfig = getConfig(),
+): Promise<RequestContext> {
   switch (config.authFlavor) {
     case 'noauth':
-      // Glance's noauth: every request is an admin of one default project.
-      return { requestId, userId: null, projectId: config.noauthProjectId, roles: ['admin'], isAdmin: true };
+      return noauthContext(requestId, config);
     case 'trusted-headers': {
       // Identity asserted by a trusted front end (keystonemiddleware's headers).
       if (headers.get('x-identity-status') !== 'Confirmed') throw new Unauthorized();
@@ -35,7 +95,23 @@ export function contextFromHeaders(headers: HeaderSource, requestId: string, con
         isAdmin: roles.includes('admin'),
       };
     }
-    case 'keystone':
-      throw new Unauthorized();
+    case 'keystone': {
+      const token = headers.get('x-auth-token') ?? headers.get('x-storage-token');
+      const reject = new TokenRequired(wwwAuthenticateUri(baseUrl, config));
+      if (!token) throw reject;
+      if (config.keystoneAuthtoken) {
+        let remote;
+        try {
+          remote = await validateRemoteToken(config.keystoneAuthtoken, token);
+        } catch {
+          throw new ServiceUnavailable('The identity service could not be reached to validate the token.');
+        }
+        if (!remote) throw reject;
+        return contextFromRemoteToken(remote, requestId);
+      }
+      const valid = await validateToken(token);
+      if (!valid) throw reject;
+      return contextFromToken(valid, requestId);
+    }
   }
 }

@@ -27,6 +27,37 @@ export interface GlanceConfig {
   dataDir: string;
   databaseUrl: string | null;
   logLevel: string;
+  /** The embedded identity service (Keystone v3 subset at /v3). */
+  identity: IdentityConfig;
+  /** [keystone_authtoken]: when set, tokens are validated by that Keystone and our /v3 is off. */
+  keystoneAuthtoken: KeystoneAuthtokenConfig | null;
+}
+
+export interface IdentityConfig {
+  /** Token lifetime in seconds (Keystone's [token] expiration). */
+  tokenExpiration: number;
+  /** Failed password attempts before a user is locked out for lockoutDuration seconds. */
+  lockoutFailureAttempts: number;
+  lockoutDuration: number;
+  region: string;
+  /** keystone-manage bootstrap's inputs; OS_BOOTSTRAP_* env variables override them. */
+  bootstrapUsername: string;
+  bootstrapPassword: string | null;
+  bootstrapProjectName: string;
+  /** Where the first start writes the admin-openrc file; empty = do not write one. */
+  adminOpenrc: string | null;
+}
+
+export interface KeystoneAuthtokenConfig {
+  wwwAuthenticateUri: string;
+  authUrl: string;
+  username: string;
+  password: string;
+  projectName: string;
+  userDomainName: string;
+  projectDomainName: string;
+  /** How long a validated token is trusted without asking Keystone again (keystonemiddleware's token_cache_time). */
+  tokenCacheTime: number;
 }
 
 type Section = Record<string, string | string[] | undefined>;
@@ -91,6 +122,8 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const paste: Section = doc.paste_deploy ?? {};
   const db: Section = doc.database ?? {};
   const noauth: Section = doc.noauth ?? {};
+  const identity: Section = doc.identity ?? {};
+  const authtoken: Section = doc.keystone_authtoken ?? {};
   // Relative paths are taken from the project root (where npm start runs).
   const baseDir = root;
   const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
@@ -118,6 +151,47 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     dataDir,
     databaseUrl: process.env.DATABASE_URL || (connection ? connection.replace(/^mysql\+\w+:/, 'mysql:') : null),
     logLevel: (last(dflt.log_level) ?? '').trim() || (last(dflt.debug) === 'true' ? 'debug' : 'info'),
+    identity: parseIdentity(identity, baseDir),
+    keystoneAuthtoken: parseAuthtoken(authtoken),
+  };
+}
+
+function str(section: Section, key: string): string {
+  return (last(section[key]) ?? '').trim();
+}
+
+function parseIdentity(s: Section, baseDir: string): IdentityConfig {
+  const env = process.env;
+  const openrc = s.admin_openrc === undefined ? 'admin-openrc' : str(s, 'admin_openrc');
+  return {
+    tokenExpiration: int('identity', 'token_expiration', last(s.token_expiration), 3600),
+    lockoutFailureAttempts: int('identity', 'lockout_failure_attempts', last(s.lockout_failure_attempts), 5),
+    lockoutDuration: int('identity', 'lockout_duration', last(s.lockout_duration), 60),
+    region: str(s, 'region_id') || 'RegionOne',
+    bootstrapUsername: env.OS_BOOTSTRAP_USERNAME || str(s, 'bootstrap_username') || 'admin',
+    bootstrapPassword: env.OS_BOOTSTRAP_PASSWORD || str(s, 'bootstrap_password') || null,
+    bootstrapProjectName: env.OS_BOOTSTRAP_PROJECT_NAME || str(s, 'bootstrap_project_name') || 'admin',
+    adminOpenrc: openrc ? path.resolve(baseDir, openrc) : null,
+  };
+}
+
+function parseAuthtoken(s: Section): KeystoneAuthtokenConfig | null {
+  const authUrl = str(s, 'auth_url');
+  if (!authUrl) return null;
+  const need = (key: string) => {
+    const v = str(s, key);
+    if (!v) throw new ConfigError(`[keystone_authtoken] ${key} is required when auth_url is set`);
+    return v;
+  };
+  return {
+    authUrl: authUrl.replace(/\/+$/, ''),
+    wwwAuthenticateUri: (str(s, 'www_authenticate_uri') || authUrl).replace(/\/+$/, ''),
+    username: need('username'),
+    password: need('password'),
+    projectName: str(s, 'project_name') || 'service',
+    userDomainName: str(s, 'user_domain_name') || 'Default',
+    projectDomainName: str(s, 'project_domain_name') || 'Default',
+    tokenCacheTime: int('keystone_authtoken', 'token_cache_time', last(s.token_cache_time), 60),
   };
 }
 

@@ -2,10 +2,11 @@
 // context, Glance-format errors, and the X-Openstack-Request-Id header.
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
-import { contextFromHeaders, type RequestContext } from '@/lib/auth/context';
+import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
 import { GlanceError, MethodNotAllowed } from '@/lib/errors';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
+import { baseUrl } from './base-url';
 import { errorResponse, REQUEST_ID_HEADER } from './respond';
 
 export interface Call<P> {
@@ -34,8 +35,17 @@ export function toErrorResponse(err: unknown, req: Request, requestId: string): 
 export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) => Promise<Response>) {
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
     const requestId = `req-${randomUUID()}`;
+    let ctx: RequestContext;
     try {
-      const ctx = contextFromHeaders(req.headers, requestId);
+      ctx = await contextFromHeaders(req.headers, requestId, baseUrl(req));
+    } catch (err) {
+      // Rejected before a request context exists (Glance's auth middleware runs
+      // before its context middleware): no request id on these answers.
+      if (err instanceof TokenRequired) return err.toResponse();
+      if (err instanceof GlanceError) return errorResponse(err, req.headers.get('accept'));
+      return toErrorResponse(err, req, requestId);
+    }
+    try {
       const params = segment?.params ? await segment.params : ({} as P);
       return withRequestId(await handler({ req, ctx, params }), requestId);
     } catch (err) {

@@ -35,10 +35,12 @@ export const MARIADB: Need[] = [
   { file: '/usr/bin/mariadb', pkg: 'mariadb-client' },
 ];
 
-/** What the test suite drives: curl for the seed's commands, the real OpenStack CLI, Chromium. */
+/** What the test suite drives: curl for the seed's commands, the real OpenStack CLI, Chromium, a real Keystone. */
 export const TEST_TOOLS: Need[] = [
   { file: '/usr/bin/curl', pkg: 'curl' },
   { file: '/usr/bin/openstack', pkg: 'python3-openstackclient' },
   { file: '/usr/bin/glance', pkg: 'python3-glanceclient' },
   { file: '/usr/bin/chromium', pkg: 'chromium' },
+  // A real Keystone for the delegated-mode tests ([keystone_authtoken]); the library only, no daemon.
+  { file: '/usr/bin/keystone-wsgi-public', pkg: 'python3-keystone' },
 ];

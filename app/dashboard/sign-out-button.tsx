@@ -1,0 +1,15 @@
+'use client';
+// Sign-out: next-auth's signOut, whose server event revokes the session's token.
+import { signOut } from 'next-auth/react';
+
+export function SignOutButton() {
+  return (
+    <button
+      type="button"
+      onClick={() => signOut({ callbackUrl: '/dashboard/login' })}
+      className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100"
+    >
+      Sign Out
+    </button>
+  );
+}

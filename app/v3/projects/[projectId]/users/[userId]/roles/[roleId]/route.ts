@@ -1,0 +1,22 @@
+// PUT (grant), HEAD (check), DELETE (revoke) a role of a user on a project.
+import { checkGrant, grantRole, revokeGrant } from '@/lib/identity/directory';
+import { identityRoute, keystoneNoContent } from '@/lib/identity/route';
+
+export const dynamic = 'force-dynamic';
+
+type P = { projectId: string; userId: string; roleId: string };
+
+export const PUT = identityRoute<P>(async ({ params, caller }) => {
+  await grantRole(await caller(), params.projectId, params.userId, params.roleId);
+  return keystoneNoContent();
+});
+
+export const HEAD = identityRoute<P>(async ({ params, caller }) => {
+  await checkGrant(await caller(), params.projectId, params.userId, params.roleId);
+  return keystoneNoContent();
+});
+
+export const DELETE = identityRoute<P>(async ({ params, caller }) => {
+  await revokeGrant(await caller(), params.projectId, params.userId, params.roleId);
+  return keystoneNoContent();
+});

@@ -1,0 +1,115 @@
+// next-auth (v4) for the console: a credentials sign-in (user, password,
+// project, domain) against the same identity service the API uses. The JWT
+// cookie (encrypted) carries only a session id; the token stays server-side
+// (lib/identity/console-session.ts). Sign-out revokes the token.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { headers } from 'next/headers';
+import { contextFromHeaders, noauthContext, type RequestContext } from '@/lib/auth/context';
+import { getConfig } from '@/lib/config';
+import { consoleSessionContext, endConsoleSession, signInWithPassword } from '@/lib/identity/console-session';
+
+/** NEXTAUTH_SECRET, or one generated once and kept in the data directory. */
+function consoleSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = path.join(/*turbopackIgnore: true*/ getConfig().dataDir, 'console-secret');
+  if (!existsSync(/*turbopackIgnore: true*/ file)) {
+    mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
+    writeFileSync(/*turbopackIgnore: true*/ file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(/*turbopackIgnore: true*/ file, 'utf8').trim();
+}
+
+let options: NextAuthOptions | null = null;
+
+export function authOptions(): NextAuthOptions {
+  if (options) return options;
+  const config = getConfig();
+  // Links and cookies follow the Host the browser used (or the configured public endpoint).
+  if (config.publicEndpoint) process.env.NEXTAUTH_URL ??= `${config.publicEndpoint}/api/auth`;
+  process.env.AUTH_TRUST_HOST ??= '1';
+  options = {
+    secret: consoleSecret(),
+    session: { strategy: 'jwt', maxAge: config.identity.tokenExpiration },
+    pages: { signIn: '/dashboard/login', error: '/dashboard/login' },
+    providers: [
+      CredentialsProvider({
+        name: 'OpenStack',
+        credentials: {
+          username: { label: 'User Name', type: 'text' },
+          password: { label: 'Password', type: 'password' },
+          project: { label: 'Project', type: 'text' },
+          domain: { label: 'Domain', type: 'text' },
+        },
+        async authorize(c) {
+          const s = await signInWithPassword({
+            username: c?.username ?? '',
+            password: c?.password ?? '',
+            project: c?.project ?? '',
+            domain: c?.domain || 'Default',
+          });
+          return s ? { id: s.sessionId, name: s.userName, project: s.projectName } : null;
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sid = user.id;
+          token.project = (user as { project?: string | null }).project ?? null;
+          token.sub = undefined; // the session id is a secret: keep it only in `sid`
+        }
+        return token;
+      },
+      session({ session, token }) {
+        // What the browser may see: names only, never the session id or a token.
+        session.user = { name: token.name ?? null, email: null, image: null };
+        (session as { project?: unknown }).project = token.project ?? null;
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid === 'string') await endConsoleSession(token.sid);
+      },
+    },
+  };
+  return options;
+}
+
+/**
+ * Who is using the console: the signed-in session (keystone flavor), the
+ * trusted front end's headers, or noauth's admin. Null = must sign in.
+ */
+export async function consoleContext(): Promise<RequestContext | null> {
+  const requestId = `req-${randomUUID()}`;
+  const config = getConfig();
+  if (config.authFlavor === 'noauth') return noauthContext(requestId, config);
+  if (config.authFlavor === 'trusted-headers') {
+    try {
+      return await contextFromHeaders(await headers(), requestId, '');
+    } catch {
+      return null;
+    }
+  }
+  const sid = await sessionId();
+  return sid ? consoleSessionContext(sid, requestId) : null;
+}
+
+/** The session id inside the (server-decrypted) next-auth JWT cookie. */
+async function sessionId(): Promise<string | null> {
+  const { getToken } = await import('next-auth/jwt');
+  const h = await headers();
+  const cookie = h.get('cookie') ?? '';
+  const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).map((c) => {
+    const i = c.indexOf('=');
+    return [decodeURIComponent(c.slice(0, i)), decodeURIComponent(c.slice(i + 1))];
+  }));
+  // Behind an HTTPS front end next-auth names the cookie __Secure-...
+  const secureCookie = Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token'));
+  const jwt = await getToken({ req: { headers: Object.fromEntries(h), cookies } as never, secret: authOptions().secret, secureCookie });
+  return typeof jwt?.sid === 'string' ? jwt.sid : null;
+}

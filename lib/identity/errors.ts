@@ -1,0 +1,31 @@
+// Errors of the identity API, rendered as Keystone renders them:
+// {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  500: 'Internal Server Error',
+};
+
+export class KeystoneError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+
+  toResponse(): Response {
+    const body = JSON.stringify({ error: { code: this.status, message: this.message, title: TITLES[this.status] ?? 'Error' } });
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+    return new Response(body, { status: this.status, headers });
+  }
+}
+
+export const authRequired = () => new KeystoneError(401, 'The request you have made requires authentication.');
+export const notFound = (kind: string, id: string) => new KeystoneError(404, `Could not find ${kind}: ${id}.`);
+export const forbiddenAction = (action: string) =>
+  new KeystoneError(403, `You are not authorized to perform the requested action: ${action}.`);
+export const badRequest = (message: string) => new KeystoneError(400, message);
+export const conflict = (kind: string, detail: string) =>
+  new KeystoneError(409, `Conflict occurred attempting to store ${kind} - ${detail}.`);

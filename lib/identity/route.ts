@@ -1,0 +1,81 @@
+// The adapter every /v3 route handler goes through: the identity API is on
+// only when this server is its own identity provider; errors come out in
+// Keystone's JSON format; the caller's token is validated on demand.
+import { randomUUID } from 'node:crypto';
+import type { NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { baseUrl } from '@/lib/http/base-url';
+import { logger } from '@/lib/log';
+import { authRequired, KeystoneError } from './errors';
+import { validateToken, type ValidToken } from './tokens';
+
+export interface IdentityCall<P> {
+  req: NextRequest;
+  params: P;
+  /** The server's base URL as the client reaches it, and the identity API under it. */
+  base: string;
+  v3: string;
+  /** The token in X-Auth-Token, or 401. */
+  caller(): Promise<ValidToken>;
+}
+
+type Segment<P> = { params: Promise<P> };
+
+export function identityEnabled(): boolean {
+  const config = getConfig();
+  return config.authFlavor === 'keystone' && config.keystoneAuthtoken === null;
+}
+
+function finish(res: Response, requestId: string): Response {
+  res.headers.set('Vary', 'X-Auth-Token');
+  res.headers.set('X-Openstack-Request-Id', requestId);
+  return res;
+}
+
+export function identityRoute<P = Record<string, never>>(handler: (call: IdentityCall<P>) => Promise<Response>) {
+  return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
+    const requestId = `req-${randomUUID()}`;
+    try {
+      if (!identityEnabled()) throw new KeystoneError(404, 'The identity API is not served here: this service uses another Keystone or no authentication.');
+      const base = baseUrl(req);
+      let caller: ValidToken | null = null;
+      const params = segment?.params ? await segment.params : ({} as P);
+      return finish(
+        await handler({
+          req,
+          params,
+          base,
+          v3: `${base}/v3`,
+          caller: async () => {
+            caller ??= await validateToken(req.headers.get('x-auth-token'));
+            if (!caller) throw authRequired();
+            return caller;
+          },
+        }),
+        requestId,
+      );
+    } catch (err) {
+      if (err instanceof KeystoneError) return finish(err.toResponse(), requestId);
+      logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error in the identity API');
+      return finish(new KeystoneError(500, 'An unexpected error prevented the server from fulfilling your request.').toResponse(), requestId);
+    }
+  };
+}
+
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new KeystoneError(400, 'The request you have made is not valid: malformed JSON in request body.');
+  }
+}
+
+export function keystoneJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  const text = JSON.stringify(body);
+  return new Response(text, { status, headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers } });
+}
+
+export function keystoneNoContent(): Response {
+  return new Response(null, { status: 204 });
+}
