@@ -1,0 +1,32 @@
+// The signed-in console: navigation around every /dashboard page except sign-in.
+import Link from 'next/link';
+import { Providers } from '@/components/providers';
+import { consoleContext } from '@/lib/console/session';
+
+export const dynamic = 'force-dynamic';
+
+// No favicon request (and no 404 in the browser console).
+export const metadata = { icons: { icon: 'data:,' } };
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const ctx = await consoleContext();
+  return (
+    <Providers>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-slate-900 text-white">
+        <nav aria-label="Console" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/dashboard" className="text-lg font-semibold">Glance console</Link>
+          <Link href="/dashboard" className="text-sm text-slate-200 hover:text-white">Images</Link>
+          <Link href="/dashboard/status-flow" className="text-sm text-slate-200 hover:text-white">Status flow</Link>
+          <span className="ml-auto text-xs text-slate-300" data-testid="signed-in-as">
+            project <strong className="font-mono">{ctx.projectId ?? '—'}</strong>
+            {ctx.isAdmin ? ' · admin' : ''}
+          </span>
+        </nav>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-3 py-5 sm:px-4">{children}</main>
+    </Providers>
+  );
+}
