@@ -14,6 +14,8 @@ export interface TestBrowser {
   context: BrowserContext;
   /** Errors the pages printed to their console or threw; tests assert it stays empty. */
   errors: string[];
+  /** The errors so far, clearing them (for tests that provoke an API refusal on purpose). */
+  takeErrors(): string[];
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   return {
     context,
     errors,
+    takeErrors: () => errors.splice(0),
     async newPage(viewport = DESKTOP) {
       const page = await context.newPage();
       await page.setViewportSize(viewport);
