@@ -53,10 +53,10 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
           <title id="flow-title">Image status flow</title>
           <desc id="flow-desc">{flow.statuses.map((s) => `${s}: ${flow.counts[s] ?? 0} images, can go to ${flow.transitions[s].join(', ') || 'nothing'}`).join('. ')}</desc>
           <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="#94a3b8" />
             </marker>
-            <marker id="arrow-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker id="arrow-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="#0369a1" />
             </marker>
           </defs>
