@@ -83,6 +83,45 @@ test('drag a file onto the drop zone: format detected, name prefilled, image bec
   assert.deepEqual(browser.errors, []);
 });
 
+test('drop several files at once: each gets its own detected format, upload and checksum', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server);
+  const iso = Buffer.alloc(40_000, 7);
+  iso.write('CD001', 32769);
+  const vmdk = Buffer.alloc(70_000, 9);
+  vmdk.write('KDMV', 0, 'latin1');
+  await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'installer.iso', data: iso }, { name: 'appliance.vmdk', data: vmdk }]);
+  const isoCard = page.getByTestId('upload-card').filter({ hasText: 'installer.iso' });
+  const vmdkCard = page.getByTestId('upload-card').filter({ hasText: 'appliance.vmdk' });
+  await isoCard.getByRole('button', { name: 'Create and upload' }).waitFor();
+  await vmdkCard.getByRole('button', { name: 'Create and upload' }).waitFor();
+  assert.equal(await isoCard.locator('select[name=disk_format]').inputValue(), 'iso');
+  assert.equal(await vmdkCard.locator('select[name=disk_format]').inputValue(), 'vmdk');
+  await isoCard.getByRole('button', { name: 'Create and upload' }).click();
+  await vmdkCard.getByRole('button', { name: 'Create and upload' }).click();
+  await isoCard.and(page.locator('[data-phase=done]')).waitFor({ timeout: 60_000 });
+  await vmdkCard.and(page.locator('[data-phase=done]')).waitFor({ timeout: 60_000 });
+  assert.equal(await isoCard.getByTestId('upload-checksum').innerText(), digests(iso).md5);
+  assert.equal(await vmdkCard.getByTestId('upload-checksum').innerText(), digests(vmdk).md5);
+  const rows = await server.query<{ name: string; disk_format: string; status: string }>(
+    "select name, disk_format, status from images where name in ('installer', 'appliance') order by name",
+  );
+  assert.deepEqual(rows, [
+    { name: 'appliance', disk_format: 'vmdk', status: 'active' },
+    { name: 'installer', disk_format: 'iso', status: 'active' },
+  ]);
+  // The image page's download link returns the uploaded bytes.
+  const id = (await isoCard.getAttribute('data-image-id'))!;
+  await page.goto(`${server.url}/dashboard/images/${id}`);
+  const href = await page.getByRole('link', { name: 'Download' }).getAttribute('href');
+  const download = await page.request.get(`${server.url}${href}`);
+  assert.equal(download.status(), 200);
+  assert.ok((await download.body()).equals(iso));
+  assert.match(download.headers()['content-disposition'], /filename="installer"/);
+  await page.close();
+  assert.deepEqual(browser.errors, []);
+});
+
 test('pause and resume an upload: it continues from the last stored chunk', async () => {
   const page = await browser.newPage();
   await signIn(page, server);
