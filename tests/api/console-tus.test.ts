@@ -3,7 +3,7 @@
 // middle, expiry of abandoned uploads, deletion during an upload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
@@ -138,4 +138,28 @@ test('deleting an image during its upload leaves no staged data and refuses furt
   });
   await eventually('staged data removed', async () => (readdirSync(customStaging).some((f) => f.startsWith(id)) ? undefined : true), 20_000);
   assert.equal((await row(expiring, id)).status, 'deleted');
+});
+
+test('a failed import returns the image to queued with the reason in its timeline, and leaves no staged data', async () => {
+  const storeDir = path.join(expiring.dir, 'images');
+  const id = await createImage(expiring, 'import-fails');
+  rmSync(storeDir, { recursive: true }); // the store's directory vanishes under the server
+  try {
+    assert.equal(await tusUpload({ endpoint: endpoint(expiring) }, id, qcow2Bytes(CHUNK)), 'done');
+    await eventually('import to fail', async () => ((await row(expiring, id)).status === 'queued' ? true : undefined));
+  } finally {
+    mkdirSync(storeDir, { recursive: true });
+  }
+  const [failed] = await expiring.query<{ action: string; from_status: string; to_status: string; reason: string }>(
+    "select action, from_status, to_status, reason from image_events where image_id = ? and action = 'import_failed'",
+    [id],
+  );
+  assert.equal(failed.from_status, 'importing');
+  assert.equal(failed.to_status, 'queued');
+  assert.match(failed.reason, /ENOENT|no such file/i);
+  assert.deepEqual(readdirSync(customStaging).filter((f) => f.startsWith(id)), []);
+  // Not stuck: the same image takes a new upload once the store is back.
+  const data = qcow2Bytes(CHUNK);
+  assert.equal(await tusUpload({ endpoint: endpoint(expiring) }, id, data), 'done');
+  assert.equal((await activeRow(expiring, id)).checksum, digests(data).md5);
 });
