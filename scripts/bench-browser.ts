@@ -71,6 +71,12 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=upload-card][data-phase=done]').waitFor({ timeout: 0 });
     const browserTotal = performance.now() - t0;
     const browserMd5 = await card.getByTestId('upload-checksum').innerText();
+    // Server-side step times from the image's events (the page only polls for the end).
+    const imageId = (await card.getAttribute('data-image-id'))!;
+    const events = await server.query<{ action: string; at: string }>('select action, created_at as at from image_events where image_id = ?', [imageId]);
+    const at = (a: string) => new Date(`${events.find((e) => e.action === a)!.at.replace(' ', 'T')}Z`).getTime();
+    const transferMs = at('staged') - at('upload_started');
+    const importMs = at('imported') - at('import_started');
 
     const created = await fetch(`${server.url}/v2/images`, {
       method: 'POST',
@@ -87,7 +93,15 @@ async function main(): Promise<void> {
     const result = {
       size_bytes: bytes,
       tus_chunk_bytes: chunkMb * 1024 * 1024,
-      browser_upload: { staged_ms: Math.round(staged), active_ms: Math.round(browserTotal), staged_MiBps: +mibps(bytes, staged).toFixed(1), end_to_end_MiBps: +mibps(bytes, browserTotal).toFixed(1), md5: browserMd5 },
+      browser_upload: {
+        staged_ms: Math.round(staged),
+        active_ms: Math.round(browserTotal),
+        staged_MiBps: +mibps(bytes, staged).toFixed(1),
+        end_to_end_MiBps: +mibps(bytes, browserTotal).toFixed(1),
+        server_transfer_ms: transferMs,
+        server_import_ms: importMs,
+        md5: browserMd5,
+      },
       put_file: { active_ms: Math.round(putMs), MiBps: +mibps(bytes, putMs).toFixed(1), md5: putMd5 },
       same_checksum: browserMd5 === putMd5,
     };
@@ -97,6 +111,9 @@ async function main(): Promise<void> {
     console.log('|-------------------------------------|----------------|--------------|');
     console.log(`| console (Chromium, tus → import)    | ${(browserTotal / 1000).toFixed(2).padStart(12)} s | ${result.browser_upload.end_to_end_MiBps.toString().padStart(6)} MiB/s |`);
     console.log(`|   of which transfer to staging      | ${(staged / 1000).toFixed(2).padStart(12)} s | ${result.browser_upload.staged_MiBps.toString().padStart(6)} MiB/s |`);
+    console.log(`|   server: created → first chunk     | ${((at('upload_started') - at('created')) / 1000).toFixed(2).padStart(12)} s |              |`);
+    console.log(`|   server: first chunk → staged      | ${(transferMs / 1000).toFixed(2).padStart(12)} s | ${mibps(bytes, transferMs).toFixed(1).padStart(6)} MiB/s |`);
+    console.log(`|   server: import into the store     | ${(importMs / 1000).toFixed(2).padStart(12)} s | ${mibps(bytes, importMs).toFixed(1).padStart(6)} MiB/s |`);
     console.log(`| PUT /v2/images/{id}/file (curl)     | ${(putMs / 1000).toFixed(2).padStart(12)} s | ${result.put_file.MiBps.toString().padStart(6)} MiB/s |`);
     console.log(`same md5 both ways: ${result.same_checksum} (${browserMd5})`);
     if (!result.same_checksum) process.exitCode = 1;

@@ -305,7 +305,7 @@ function UploadCard(props: {
     queryKey: ['image', item.imageId, 'import'],
     queryFn: () => api<ImageDetail>(`/images/${item.imageId}`),
     enabled: item.phase === 'importing' && !!item.imageId,
-    refetchInterval: 1000,
+    refetchInterval: 500,
   });
   const { onFinished } = props;
   useEffect(() => {

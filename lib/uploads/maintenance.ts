@@ -4,10 +4,12 @@
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
-import { abandonUpload, importStaged } from './lifecycle';
+import { abandonUpload, finishStaging, importStaged } from './lifecycle';
 import { findStaged, lastActivity, listStaged, removeStaged } from './staging';
 
 const WAITING = new Set(['queued', 'uploading', 'importing']);
+/** A finished upload's own request starts its import; only one idle this long was left behind. */
+const SETTLE_MS = 30_000;
 
 /** Imports cut short by a restart run again from their (complete) staged file. */
 export async function resumeInterruptedImports(): Promise<void> {
@@ -36,8 +38,12 @@ export async function sweepStaging(now = Date.now()): Promise<void> {
     }
     const upload = await findStaged(id);
     const complete = upload !== null && upload.size !== undefined && upload.offset === upload.size;
-    if (!complete && expired(await lastActivity(id))) {
+    const last = await lastActivity(id);
+    if (!complete && expired(last)) {
       await abandonUpload(null, id, 'upload_expired', `no data arrived for ${getConfig().stagingExpirySeconds} s`);
+    } else if (complete && image.status === 'uploading' && last && now - last.getTime() > SETTLE_MS) {
+      // All bytes staged but the process stopped before the import began.
+      await finishStaging(null, id, upload.size!).catch((err) => logger.warn({ err, imageId: id }, 'could not start a pending import'));
     }
   }
   // Images marked uploading whose staged data vanished (e.g. staging wiped by hand).
