@@ -67,7 +67,7 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
             return (
               <path
                 key={`${e.from}>${e.to}`}
-                d={edgePath(a, b, e.back)}
+                d={edgePath(a, b, e.back, PAD_Y + (rows * ROW) / 2)}
                 fill="none"
                 stroke={hot ? '#0369a1' : '#cbd5e1'}
                 strokeWidth={hot ? 3 : 1.4}
@@ -114,24 +114,30 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
   );
 }
 
-/** Forward edges leave a node's right side for the next one's left; long or backward ones arc around. */
-function edgePath(a: { x: number; y: number }, b: { x: number; y: number }, back: boolean): string {
-  const ay = a.y + H / 2;
-  const by = b.y + H / 2;
-  if (!back) {
+/**
+ * Edges between neighbouring columns go side to side; longer forward edges arc
+ * over the top (or, from lower rows, under the bottom) so they never cross a
+ * node; backward edges arc underneath. Arc height grows with the span so
+ * parallel arcs stay apart.
+ */
+function edgePath(a: { x: number; y: number }, b: { x: number; y: number }, back: boolean, midY: number): string {
+  const span = Math.max(1, Math.round(Math.abs(b.x - a.x) / COL));
+  const shift = (n: number) => Math.max(-W / 2 + 12, Math.min(W / 2 - 12, n));
+  if (!back && span === 1) {
     const x1 = a.x + W;
     const x2 = b.x;
-    const span = x2 - x1;
-    if (span <= COL - W + 1 || Math.abs(ay - by) > 0) {
-      const bend = span > COL ? -Math.min(PAD_Y - 8, span / 6) : 0;
-      return `M${x1},${ay} C${x1 + span / 2},${ay + bend} ${x2 - span / 2},${by + bend} ${x2},${by}`;
-    }
-    // Skips columns on the same row: arc over the nodes in between.
-    const top = Math.min(ay, by) - H / 2 - Math.min(PAD_Y - 10, 18 + span / 12);
-    return `M${a.x + W / 2},${a.y} C${a.x + W / 2},${top} ${b.x + W / 2},${top} ${b.x + W / 2},${b.y}`;
+    const ay = a.y + H / 2;
+    const by = b.y + H / 2;
+    return `M${x1},${ay} C${(x1 + x2) / 2},${ay} ${(x1 + x2) / 2},${by} ${x2},${by}`;
   }
-  // Backwards: leave from the bottom, arc under, arrive at the bottom.
-  const bottom = Math.max(a.y, b.y) + H + Math.min(PAD_Y - 10, 18 + Math.abs(a.x - b.x) / 12);
-  const off = 14;
-  return `M${a.x + W / 2 - off},${a.y + H} C${a.x + W / 2 - off},${bottom} ${b.x + W / 2 + off},${bottom} ${b.x + W / 2 + off},${b.y + H}`;
+  const lift = 12 + span * 9;
+  const over = !back && a.y + H / 2 <= midY;
+  const sx = a.x + W / 2 + shift((span - 2) * 10);
+  const tx = b.x + W / 2 - shift((span - 2) * 10) + (back ? 14 : 0);
+  if (over) {
+    const top = Math.min(a.y, b.y) - lift;
+    return `M${sx},${a.y} C${sx},${top} ${tx},${top} ${tx},${b.y}`;
+  }
+  const bottom = Math.max(a.y, b.y) + H + lift;
+  return `M${sx - (back ? 14 : 0)},${a.y + H} C${sx},${bottom} ${tx},${bottom} ${tx},${b.y + H}`;
 }
