@@ -56,6 +56,13 @@ test('deactivate and reactivate from the list; protect blocks delete; delete ask
 
   await r.getByRole('button', { name: 'Unprotect' }).click();
   await r.getByRole('button', { name: 'Protect' }).waitFor();
+  // Keyboard: Enter opens the confirmation with focus on Cancel; Escape closes it.
+  await r.getByRole('button', { name: 'Delete' }).focus();
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Cancel');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
   await r.getByRole('button', { name: 'Delete' }).click();
   // Cancelling keeps it.
   await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -54,7 +54,7 @@ test('drag a file onto the drop zone: format detected, name prefilled, image bec
   const want = digests(data);
   await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'cirros-drop.qcow2', data }]);
   const card = page.getByTestId('upload-card');
-  await card.locator('[data-phase=ready]').or(card.and(page.locator('[data-phase=ready]'))).first().waitFor();
+  await card.getByRole('button', { name: 'Create and upload' }).waitFor();
   assert.match(await card.getByTestId('detected-format').innerText(), /Detected disk format: qcow2/i);
   assert.equal(await card.locator('input[name=name]').inputValue(), 'cirros-drop');
   assert.equal(await card.locator('select[name=disk_format]').inputValue(), 'qcow2');
