@@ -14,6 +14,8 @@ const STATUSES = ['queued', 'saving', 'uploading', 'importing', 'active', 'deact
 const VISIBILITIES = ['public', 'private', 'shared', 'community'];
 export const DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'];
 
+const DONE = { deactivate: 'Deactivated', reactivate: 'Activated', protect: 'Protected', unprotect: 'Unprotected' } as const;
+
 type SortKey = 'name' | 'status' | 'disk_format' | 'size' | 'created_at';
 interface Filters { name: string; status: string; visibility: string; disk_format: string; tag: string }
 const NO_FILTERS: Filters = { name: '', status: '', visibility: '', disk_format: '', tag: '' };
@@ -22,7 +24,8 @@ function imageType(image: Image): string {
   return image.image_type === 'snapshot' ? 'Snapshot' : 'Image';
 }
 
-export function ImagesTable() {
+/** `live`: uploads are running on this page, so keep following statuses even if none looks in motion yet. */
+export function ImagesTable({ live = false }: { live?: boolean }) {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'created_at', dir: 'desc' });
@@ -45,7 +48,7 @@ export function ImagesTable() {
     queryKey: ['images', params],
     queryFn: () => api<ImagePage>(`/images?${params}`),
     // Live statuses: poll while something on the page is in motion, stop when nothing changes.
-    refetchInterval: (q) => (q.state.data?.images.some((i) => TRANSIENT.has(i.status)) ? 1500 : false),
+    refetchInterval: (q) => (live || q.state.data?.images.some((i) => TRANSIENT.has(i.status)) ? 1500 : false),
   });
   const images = list.data?.images ?? [];
   const nextMarker = list.data?.next ? new URL(list.data.next, 'http://x').searchParams.get('marker') : null;
@@ -63,7 +66,7 @@ export function ImagesTable() {
     act.mutate(
       { id: image.id, action },
       {
-        onSuccess: () => setNotice({ kind: 'ok', text: `${action[0].toUpperCase()}${action.slice(1)}d image “${image.name ?? image.id}”.` }),
+        onSuccess: () => setNotice({ kind: 'ok', text: `${DONE[action]} image “${image.name ?? image.id}”.` }),
         onError: (err) => setNotice({ kind: 'error', text: (err as Error).message }),
       },
     );

@@ -52,7 +52,7 @@ function nameFromFile(name: string): string {
   return name.replace(/\.(qcow2|img|iso|raw|vmdk|vhdx?|vdi|ova|ovf|gz|xz|bz2|zst)$/i, '').replace(/\.(qcow2|img|raw)$/i, '') || name;
 }
 
-function tusOptions(file: File, imageId: string | undefined, on: Pick<tus.UploadOptions, 'onProgress' | 'onSuccess' | 'onError' | 'onUploadUrlAvailable'>): tus.UploadOptions {
+function tusOptions(file: File, imageId: string | undefined, on: Pick<tus.UploadOptions, 'onProgress' | 'onChunkComplete' | 'onSuccess' | 'onError'>): tus.UploadOptions {
   return {
     endpoint: `${window.location.origin}${TUS_ENDPOINT}`,
     chunkSize: chunkSize(),
@@ -63,7 +63,7 @@ function tusOptions(file: File, imageId: string | undefined, on: Pick<tus.Upload
   };
 }
 
-export function Uploads() {
+export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => void }) {
   const qc = useQueryClient();
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
@@ -71,6 +71,8 @@ export function Uploads() {
   const uploads = useRef(new Map<string, tus.Upload>());
   const samples = useRef(new Map<string, { t: number; b: number }[]>());
   const inputRef = useRef<HTMLInputElement>(null);
+  const busy = items.some((i) => i.phase === 'uploading' || i.phase === 'importing' || i.phase === 'creating');
+  useEffect(() => onBusyChange?.(busy), [busy, onBusyChange]);
 
   const update = useCallback((key: string, patch: Partial<Item> | ((i: Item) => Partial<Item>)) => {
     setItems((all) => all.map((i) => (i.key === key ? { ...i, ...(typeof patch === 'function' ? patch(i) : patch) } : i)));
@@ -91,7 +93,7 @@ export function Uploads() {
   /** Start (or continue) the tus upload of an item whose image exists. */
   const startUpload = useCallback(
     (item: Item, imageId: string, previous?: tus.PreviousUpload) => {
-      let firstProgress = true;
+      let firstChunk = true;
       const upload = new tus.Upload(
         item.file,
         tusOptions(item.file, imageId, {
@@ -101,9 +103,11 @@ export function Uploads() {
             samples.current.set(item.key, s);
             const speed = s.length > 1 && now - s[0].t > 200 ? ((sent - s[0].b) * 1000) / (now - s[0].t) : null;
             update(item.key, (i) => ({ sent, speed, resumedFrom: i.resumedFrom ?? (previous ? sent : undefined) }));
-            if (firstProgress) {
-              firstProgress = false;
-              refreshLists(); // the image is now uploading
+          },
+          onChunkComplete: () => {
+            if (firstChunk) {
+              firstChunk = false;
+              refreshLists(); // the server has moved the image to uploading
             }
           },
           onSuccess: () => {
@@ -188,6 +192,7 @@ export function Uploads() {
     await uploads.current.get(item.key)?.abort(false);
     samples.current.delete(item.key);
     update(item.key, { phase: 'paused', speed: null });
+    refreshLists();
   };
   const resume = (item: Item) => {
     const u = uploads.current.get(item.key);

@@ -37,6 +37,7 @@ test('deactivate and reactivate from the list; protect blocks delete; delete ask
 
   await r.getByRole('button', { name: 'Deactivate' }).click();
   await page.locator(`${row(img.id)}[data-status=deactivated]`).waitFor();
+  await page.getByRole('status').filter({ hasText: 'Deactivated image “list-actions”.' }).waitFor();
   assert.equal(await status(img.id), 'deactivated');
   await screenshot(page, 'list-deactivated-desktop');
   await r.getByRole('button', { name: 'Activate' }).click();

@@ -139,6 +139,8 @@ test('pause and resume an upload: it continues from the last stored chunk', asyn
   assert.equal((await imageRow(id)).status, 'uploading');
   await card.getByRole('button', { name: 'Pause' }).click();
   await page.locator('[data-testid=upload-card][data-phase=paused]').waitFor();
+  // The list follows the upload live: the row shows uploading without a reload.
+  await page.locator(`[data-testid=image-row][data-image-id="${id}"][data-status=uploading]`).waitFor();
   await screenshot(page, 'upload-paused-desktop');
   await gate.open();
   assert.equal((await imageRow(id)).status, 'uploading', 'a paused upload keeps its image uploading');
