@@ -193,6 +193,35 @@ test('reload the page in the middle of an upload, pick the file again, and it fi
   assert.deepEqual(browser.errors, []);
 });
 
+test('restart the server in the middle of an upload: the browser retries and finishes from the last stored chunk', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server);
+  const gate = await gateChunks(page, 2);
+  const data = qcow2Bytes(6 * CHUNK + 9);
+  await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'restart.qcow2', data }]);
+  const card = page.getByTestId('upload-card').first();
+  await card.getByRole('button', { name: 'Create and upload' }).click();
+  await gate.held;
+  const id = (await card.getAttribute('data-image-id'))!;
+  const stored = stagedBytes(id);
+  const offsets: number[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PATCH' && r.url().includes('/api/console/uploads/')) offsets.push(Number(r.headers()['upload-offset']));
+  });
+  await server.stop();
+  await gate.open(); // the held chunk fails; tus-js-client retries with back-off
+  server = await startServer({ dir: server.dir, databaseUrl: server.databaseUrl, port: server.port });
+  await page.locator('[data-testid=upload-card][data-phase=done]').waitFor({ timeout: 90_000 });
+  assert.ok(offsets.includes(stored), `a chunk resumed at the stored offset ${stored}: ${offsets}`);
+  assert.ok(!offsets.includes(0), 'nothing was sent again from the start');
+  assert.equal(await card.getByTestId('upload-checksum').innerText(), digests(data).md5);
+  assert.equal((await imageRow(id)).status, 'active');
+  await page.close();
+  // The browser logged the refused connections while the server was down; nothing else.
+  const errors = browser.takeErrors().filter((e) => !/ERR_CONNECTION_REFUSED|ERR_FAILED|Failed to load resource/.test(e));
+  assert.deepEqual(errors, []);
+});
+
 test('cancel an upload: staged data removed, image back to queued, timeline says so', async () => {
   const page = await browser.newPage();
   await signIn(page, server);
