@@ -14,4 +14,3 @@ export const HEAD = handle;
 export const PATCH = handle;
 export const DELETE = handle;
 export const OPTIONS = handle;
-export const GET = handle;
