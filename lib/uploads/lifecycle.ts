@@ -39,12 +39,12 @@ async function moveIfAt(actor: Actor, id: string, from: ImageStatus, to: ImageSt
   }
 }
 
-/** First bytes of a staged upload: queued → uploading (once). */
-export async function markUploading(actor: Actor, id: string): Promise<void> {
-  const image = await findLiveImage(id);
-  if (!image) return;
-  assertCanStage(image.status);
-  if (image.status === 'queued') await moveIfAt(actor, id, 'queued', 'uploading', 'upload_started');
+/** First bytes of a staged upload: queued → uploading (once). `status`: the image's, if just read. */
+export async function markUploading(actor: Actor, id: string, status?: string): Promise<void> {
+  const current = status ?? (await findLiveImage(id))?.status;
+  if (current === undefined) return;
+  assertCanStage(current);
+  if (current === 'queued') await moveIfAt(actor, id, 'queued', 'uploading', 'upload_started');
 }
 
 /** The last chunk is staged: record it, move to importing and import in the background. */

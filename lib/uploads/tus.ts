@@ -63,7 +63,7 @@ function createServer(): Server {
         // A fresh start replaces whatever an earlier tab staged for this image.
         await removeStaged(id);
       } else if (req.method === 'PATCH') {
-        await markUploading(ctx(), id);
+        await markUploading(ctx(), id, image.status);
       }
     }),
     onUploadCreate: guarded(async (_req, upload) => {
