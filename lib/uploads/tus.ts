@@ -12,7 +12,7 @@ import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
 import { assertCanModify } from '@/lib/policy';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
-import { removeStaged, staging } from './staging';
+import { findStaged, removeStaged, staging } from './staging';
 
 export const TUS_PATH = '/api/console/uploads';
 
@@ -62,7 +62,8 @@ function createServer(): Server {
         assertCanStage(image.status);
         // A fresh start replaces whatever an earlier tab staged for this image.
         await removeStaged(id);
-      } else if (req.method === 'PATCH') {
+      } else if (req.method === 'PATCH' && (await findStaged(id))) {
+        // Only for an upload that exists: a late chunk after a cancel must not revive the image.
         await markUploading(ctx(), id, image.status);
       }
     }),

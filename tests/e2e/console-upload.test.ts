@@ -232,9 +232,10 @@ test('cancel an upload: staged data removed, image back to queued, timeline says
   await gate.held;
   const id = (await card.getAttribute('data-image-id'))!;
   assert.ok(staged().includes(id));
-  await gate.open();
+  // Cancel while a chunk is in flight: the client aborts it and terminates the upload.
   await card.getByRole('button', { name: 'Cancel upload' }).click();
   await page.locator('[data-testid=upload-card][data-phase=cancelled]').waitFor();
+  await gate.open();
   await eventually('image back to queued', async () => ((await imageRow(id)).status === 'queued' ? true : undefined));
   assert.deepEqual(staged().filter((f) => f.startsWith(id)), []);
   assert.deepEqual((await actions(id)).slice(-1), ['upload_cancelled']);
