@@ -70,6 +70,8 @@ export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => vo
   const [interrupted, setInterrupted] = useState<tus.PreviousUpload[]>([]);
   const uploads = useRef(new Map<string, tus.Upload>());
   const samples = useRef(new Map<string, { t: number; b: number }[]>());
+  /** Images this tab is already uploading to: the same file dropped twice must not resume the same upload twice. */
+  const inThisTab = useRef(new Set<string>());
   const inputRef = useRef<HTMLInputElement>(null);
   const busy = items.some((i) => i.phase === 'uploading' || i.phase === 'importing' || i.phase === 'creating');
   useEffect(() => onBusyChange?.(busy), [busy, onBusyChange]);
@@ -122,6 +124,7 @@ export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => vo
         }),
       );
       uploads.current.set(item.key, upload);
+      inThisTab.current.add(imageId);
       if (previous) upload.resumeFromPreviousUpload(previous);
       update(item.key, { phase: 'uploading', imageId, error: undefined });
       upload.start();
@@ -150,7 +153,7 @@ export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => vo
         let resumed = false;
         for (const p of previous) {
           const id = p.metadata?.imageId;
-          if (!id) continue;
+          if (!id || inThisTab.current.has(id)) continue;
           const image = await api<ImageDetail>(`/images/${id}`).catch(() => null);
           if (image && (image.image.status === 'queued' || image.image.status === 'uploading')) {
             update(item.key, { form: { ...item.form, name: image.image.name ?? item.form.name, disk_format: image.image.disk_format ?? 'raw' } });

@@ -2,8 +2,8 @@
 // (for admins) locations, and the image's event timeline.
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
-import { loadVisible, showImage } from '@/lib/images/service';
-import { isoSeconds, type ImageView } from '@/lib/images/view';
+import { loadVisible } from '@/lib/images/service';
+import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
 
 export interface TimelineEntry {
   id: string;
@@ -41,7 +41,7 @@ export async function imageEvents(imageId: string): Promise<TimelineEntry[]> {
 
 export async function imageDetail(ctx: RequestContext, id: string): Promise<ImageDetail> {
   const row = await loadVisible(ctx, id);
-  const image = await showImage(ctx, id);
+  const image = imageView(row); // exactly what GET /v2/images/{id} shows
   const locations = ctx.isAdmin
     ? (await db().imageLocation.findMany({ where: { imageId: id, deleted: false }, orderBy: { id: 'asc' } })).map((l) => ({ url: l.value, status: l.status }))
     : null;
