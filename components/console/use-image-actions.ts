@@ -7,14 +7,17 @@ export type RowAction = 'deactivate' | 'reactivate' | 'protect' | 'unprotect';
 
 export function useImageActions() {
   const qc = useQueryClient();
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: ['images'] });
-    void qc.invalidateQueries({ queryKey: ['image'] });
-    void qc.invalidateQueries({ queryKey: ['status-flow'] });
-  };
+  // Returned to react-query, so a mutation settles only once the lists show its effect.
+  // Deleted images are not fetched again (that would only be a 404).
+  const refresh = (deleted: string[] = []) =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: ['images'] }),
+      qc.invalidateQueries({ queryKey: ['image'], predicate: (q) => !deleted.includes(q.queryKey[1] as string) }),
+      qc.invalidateQueries({ queryKey: ['status-flow'] }),
+    ]);
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: RowAction }) => api(`/images/${id}/actions/${action}`, { method: 'POST' }),
-    onSettled: refresh,
+    onSettled: () => refresh(),
   });
   const remove = useMutation({
     mutationFn: async (ids: string[]) => {
@@ -29,7 +32,7 @@ export function useImageActions() {
       }
       if (failures.length) throw new Error(failures.join(' '));
     },
-    onSettled: refresh,
+    onSettled: (_data, _err, ids) => refresh(ids),
   });
   return { act, remove, refresh };
 }

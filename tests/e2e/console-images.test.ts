@@ -121,6 +121,9 @@ test('bulk delete, filters, sorting and marker paging over many images', async (
   assert.deepEqual(await dialog.getByRole('listitem').allInnerTexts(), ['page-00', 'page-01']);
   await dialog.getByRole('button', { name: 'Delete images' }).click();
   await page.getByRole('status').filter({ hasText: 'Deleted 2 images.' }).waitFor();
+  await page.getByLabel('Select page-00').waitFor({ state: 'detached' });
+  await page.getByLabel('Select page-01').waitFor({ state: 'detached' });
+  await page.getByLabel('Select page-02').waitFor();
   const left = await server.query<{ name: string }>("select name from images where name in ('page-00','page-01') and deleted = 0");
   assert.deepEqual(left, []);
   await screenshot(page, 'list-many-desktop');
@@ -210,6 +213,15 @@ test('image page: every field, copy, edit with the API validation beside the fie
   await screenshot(page, 'image-detail-desktop');
   await page.setViewportSize(PHONE);
   await screenshot(page, 'image-detail-phone');
+
+  // Delete from the image page: confirmation, then back to the list.
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  assert.equal(await dialog.getByRole('heading').innerText(), 'Delete image “detailed-renamed”?');
+  await dialog.getByRole('button', { name: 'Delete image' }).click();
+  await page.waitForURL(`${server.url}/dashboard`);
+  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  assert.equal(await status(img.id), 'deleted');
   await page.close();
   assert.deepEqual(browser.errors, []);
 });
