@@ -3,4 +3,6 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startUp } = await import('./lib/startup');
   await startUp();
+  const { startUploadMaintenance } = await import('./lib/uploads/maintenance');
+  await startUploadMaintenance();
 }

@@ -7,7 +7,7 @@ export function SignOutButton() {
     <button
       type="button"
       onClick={() => signOut({ callbackUrl: '/dashboard/login' })}
-      className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100"
+      className="rounded border border-slate-500 px-3 py-1 hover:bg-slate-700"
     >
       Sign Out
     </button>

@@ -84,7 +84,7 @@ export function authOptions(): NextAuthOptions {
  * Who is using the console: the signed-in session (keystone flavor), the
  * trusted front end's headers, or noauth's admin. Null = must sign in.
  */
-export async function consoleContext(): Promise<RequestContext | null> {
+export async function signedInContext(): Promise<RequestContext | null> {
   const requestId = `req-${randomUUID()}`;
   const config = getConfig();
   if (config.authFlavor === 'noauth') return noauthContext(requestId, config);

@@ -27,6 +27,10 @@ export interface GlanceConfig {
   dataDir: string;
   databaseUrl: string | null;
   logLevel: string;
+  /** Where browser (tus) uploads are staged before import: Glance's node_staging_uri, as a path. */
+  stagingDir: string;
+  /** An unfinished staged upload idle this long is removed and its image returned to queued. */
+  stagingExpirySeconds: number;
   /** The embedded identity service (Keystone v3 subset at /v3). */
   identity: IdentityConfig;
   /** [keystone_authtoken]: when set, tokens are validated by that Keystone and our /v3 is off. */
@@ -63,6 +67,16 @@ export interface KeystoneAuthtokenConfig {
 type Section = Record<string, string | string[] | undefined>;
 
 const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
+const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
+
+/** `file:///path` (Glance's form) or a bare path; default <data_dir>/staging. */
+function stagingDirOf(raw: string | undefined, dataDir: string, baseDir: string): string {
+  const v = (raw ?? '').trim();
+  if (v === '') return path.join(dataDir, 'staging');
+  if (v.startsWith('file://')) return path.resolve(v.slice('file://'.length));
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) throw new ConfigError(`[DEFAULT] node_staging_uri must be a file:// URI, got "${v}"`);
+  return path.resolve(baseDir, v);
+}
 
 export function defaultConfigFile(root = process.cwd()): string {
   return path.join(/*turbopackIgnore: true*/ root, 'etc', 'glance-api.conf');
@@ -151,6 +165,8 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     dataDir,
     databaseUrl: process.env.DATABASE_URL || (connection ? connection.replace(/^mysql\+\w+:/, 'mysql:') : null),
     logLevel: (last(dflt.log_level) ?? '').trim() || (last(dflt.debug) === 'true' ? 'debug' : 'info'),
+    stagingDir: stagingDirOf(last(dflt.node_staging_uri), dataDir, baseDir),
+    stagingExpirySeconds: int('DEFAULT', 'node_staging_expiry', last(dflt.node_staging_expiry), DEFAULT_STAGING_EXPIRY),
     identity: parseIdentity(identity, baseDir),
     keystoneAuthtoken: parseAuthtoken(authtoken),
   };

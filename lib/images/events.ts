@@ -10,6 +10,8 @@ export type EventAction =
   | 'upload_started'
   | 'upload_finished'
   | 'upload_failed'
+  | 'upload_cancelled'
+  | 'upload_expired'
   | 'staged'
   | 'import_started'
   | 'imported'

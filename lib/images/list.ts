@@ -124,7 +124,7 @@ function int(param: string, raw: string): bigint {
 }
 
 /** Who may see what, in SQL: the same rule as policy.canSee. */
-function visibilityWhere(ctx: RequestContext, visibility: string | null, memberStatus: string | null): Prisma.ImageWhereInput {
+export function visibilityWhere(ctx: RequestContext, visibility: string | null, memberStatus: string | null): Prisma.ImageWhereInput {
   const memberOf = (status: string | null): Prisma.ImageWhereInput => ({
     visibility: 'shared',
     members: { some: { member: ctx.projectId ?? '', deleted: false, ...(status && status !== 'all' ? { status } : {}) } },

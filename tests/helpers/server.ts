@@ -21,6 +21,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** Reuse a directory (config, stores) from an earlier server. */
   dir?: string;
+  /** Listen on this port (e.g. to restart a server where its clients expect it); default: a free one. */
+  port?: number;
 }
 
 export interface TestServer {
@@ -57,7 +59,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'glance-test-'));
   const databaseUrl = opts.databaseUrl ?? databaseUrlFor(`t_${randomBytes(6).toString('hex')}`);
   if (!opts.databaseUrl) await migrate(databaseUrl, path.join(ROOT, 'prisma', 'migrations'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const store = opts.storeConfig
     ? opts.storeConfig(dir)
     : (mkdirSync(path.join(dir, 'images'), { recursive: true }), `filesystem_store_datadir = ${path.join(dir, 'images')}`);

@@ -1,26 +1,37 @@
-// Every console page but the sign-in form: only for a signed-in user (no
-// middleware.ts: it would make Next buffer upload bodies).
-import { redirect } from 'next/navigation';
-import type { ReactNode } from 'react';
-import { consoleContext } from '@/lib/auth/next-auth';
+// The signed-in console: navigation around every /dashboard page except
+// sign-in. Access is checked here (no middleware.ts: it would make Next
+// buffer upload bodies).
+import Link from 'next/link';
+import { Providers } from '@/components/providers';
+import { consoleContext } from '@/lib/console/session';
 import { SignOutButton } from '../sign-out-button';
 
 export const dynamic = 'force-dynamic';
 
-export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+// No favicon request (and no 404 in the browser console).
+export const metadata = { icons: { icon: 'data:,' } };
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const ctx = await consoleContext();
-  if (!ctx) redirect('/dashboard/login');
   return (
-    <div className="min-h-screen bg-slate-50">
-      <header className="flex items-center justify-between border-b border-slate-200 bg-white px-6 py-3">
-        <span className="font-semibold">Images</span>
-        <span className="flex items-center gap-4 text-sm text-slate-600">
-          {ctx.projectName ? <span data-testid="console-project">Project: {ctx.projectName}</span> : null}
-          {ctx.userName ? <span data-testid="console-user">{ctx.userName}</span> : null}
-          {ctx.userName ? <SignOutButton /> : null}
-        </span>
+    <Providers>
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-slate-900 text-white">
+        <nav aria-label="Console" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/dashboard" className="text-lg font-semibold">Glance console</Link>
+          <Link href="/dashboard" className="text-sm text-slate-200 hover:text-white">Images</Link>
+          <Link href="/dashboard/status-flow" className="text-sm text-slate-200 hover:text-white">Status flow</Link>
+          <span className="ml-auto flex items-center gap-3 text-xs text-slate-300" data-testid="signed-in-as">
+            {ctx.userName ? <span data-testid="console-user">{ctx.userName}</span> : null}
+            <span data-testid="console-project">Project: {ctx.projectName ?? ctx.projectId ?? '—'}</span>
+            {ctx.isAdmin ? <span>admin</span> : null}
+            {ctx.userName ? <SignOutButton /> : null}
+          </span>
+        </nav>
       </header>
-      {children}
-    </div>
+      <main id="main" className="mx-auto max-w-7xl px-3 py-5 sm:px-4">{children}</main>
+    </Providers>
   );
 }

@@ -1,0 +1,117 @@
+// An image's way through a browser (tus) upload:
+//   queued → uploading   when the first chunk arrives
+//   uploading → importing when the last chunk is staged
+//   importing → active    once the staged file is streamed into the store, hashed
+// and back to queued when the upload is cancelled, expires, or the import fails.
+// Every step goes through changeStatus(), so each leaves an image event.
+import { createReadStream } from 'node:fs';
+import type { RequestContext } from '@/lib/auth/context';
+import { getConfig } from '@/lib/config';
+import { db } from '@/lib/db/client';
+import { Conflict } from '@/lib/errors';
+import { recordEvent, type EventAction } from '@/lib/images/events';
+import { findLiveImage, nowSeconds } from '@/lib/images/repository';
+import { changeStatus } from '@/lib/images/service';
+import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-machine';
+import { virtualSizeOf } from '@/lib/images/virtual-size';
+import { logger } from '@/lib/log';
+import { store } from '@/lib/stores';
+import { findStaged, removeStaged, stagedPath } from './staging';
+
+/** Who did it, for the event rows; background steps act for the request that started them. */
+export type Actor = Pick<RequestContext, 'requestId' | 'userId' | 'projectId'> | null;
+
+/** May a (new) staged upload start for this image? Only before data exists. */
+export function assertCanStage(status: string): void {
+  if (status !== 'queued' && status !== 'uploading') {
+    throw new Conflict(`Image status transition from ${status} to uploading is not allowed`);
+  }
+}
+
+/** Move from one status to another, tolerating that a concurrent request already did it. */
+async function moveIfAt(actor: Actor, id: string, from: ImageStatus, to: ImageStatus, action: EventAction, reason?: string): Promise<boolean> {
+  try {
+    await db().$transaction((tx) => changeStatus(tx, actor as RequestContext | null, id, from, to, action, {}, reason));
+    return true;
+  } catch (err) {
+    if (err instanceof InvalidTransitionError) return false;
+    throw err;
+  }
+}
+
+/** First bytes of a staged upload: queued → uploading (once). `status`: the image's, if just read. */
+export async function markUploading(actor: Actor, id: string, status?: string): Promise<void> {
+  const current = status ?? (await findLiveImage(id))?.status;
+  if (current === undefined) return;
+  assertCanStage(current);
+  if (current === 'queued') await moveIfAt(actor, id, 'queued', 'uploading', 'upload_started');
+}
+
+/** The last chunk is staged: record it, move to importing and import in the background. */
+export async function finishStaging(actor: Actor, id: string, size: number): Promise<void> {
+  await markUploading(actor, id); // a zero-byte upload finishes without a PATCH
+  await db().$transaction(async (tx) => {
+    await recordEvent(tx, actor, { imageId: id, action: 'staged', reason: `${size} bytes staged` });
+    await changeStatus(tx, actor as RequestContext | null, id, 'uploading', 'importing', 'import_started');
+  });
+  void importStaged(actor, id).catch((err) => logger.error({ err, imageId: id }, 'import of a staged upload failed'));
+}
+
+/** Cancel (tus termination) or expiry: staged data gone, image back to queued. */
+export async function abandonUpload(actor: Actor, id: string, action: 'upload_cancelled' | 'upload_expired', reason: string): Promise<void> {
+  await removeStaged(id);
+  await moveIfAt(actor, id, 'uploading', 'queued', action, reason);
+}
+
+/**
+ * Stream the staged file into the store (which hashes it, as for PUT /file),
+ * then activate the image with its size, checksums and location. The staged
+ * copy is removed whatever happens; a failed import returns the image to queued.
+ */
+export async function importStaged(actor: Actor, id: string): Promise<void> {
+  const staged = await findStaged(id);
+  const image = await findLiveImage(id);
+  if (!image || image.status !== 'importing') {
+    await removeStaged(id);
+    return;
+  }
+  if (!staged || staged.size === undefined || staged.offset !== staged.size) {
+    await removeStaged(id);
+    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', 'the staged data is missing or incomplete');
+    return;
+  }
+  let stored;
+  try {
+    await store().removePartial(id); // a previous attempt cut short by a restart
+    const data = createReadStream(stagedPath(id), { highWaterMark: 1024 * 1024 });
+    stored = await store().add(id, data, { expectedSize: staged.size, cap: getConfig().imageSizeCap });
+  } catch (err) {
+    await removeStaged(id);
+    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
+    return;
+  }
+  try {
+    const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
+    await db().$transaction(async (tx) => {
+      await changeStatus(tx, actor as RequestContext | null, id, 'importing', 'active', 'imported', {
+        size: BigInt(stored.size),
+        virtualSize: virtualSize === null ? null : BigInt(virtualSize),
+        checksum: stored.checksum,
+        osHashAlgo: stored.osHashAlgo,
+        osHashValue: stored.osHashValue,
+      });
+      const now = nowSeconds();
+      await tx.imageLocation.create({
+        data: { imageId: id, value: stored.location, metaData: '{}', status: 'active', createdAt: now, updatedAt: now },
+      });
+    });
+  } catch (err) {
+    // Deleted while importing (or the database failed): keep no data for it.
+    await store().remove(stored.location);
+    if (!(err instanceof InvalidTransitionError)) {
+      await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
+    }
+  } finally {
+    await removeStaged(id);
+  }
+}

@@ -1,0 +1,95 @@
+// The tus server behind /api/console/uploads: resumable, chunked browser
+// uploads into the staging area. The protocol is @tus/server's; the hooks
+// only tie each upload to its image (authorization, status changes).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EVENTS, Server } from '@tus/server';
+import type { RequestContext } from '@/lib/auth/context';
+import { getConfig } from '@/lib/config';
+import { BadRequest, GlanceError } from '@/lib/errors';
+import { looksLikeImageId } from '@/lib/images/repository';
+import { loadVisible } from '@/lib/images/service';
+import { InvalidTransitionError } from '@/lib/images/state-machine';
+import { logger } from '@/lib/log';
+import { assertCanModify } from '@/lib/policy';
+import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
+import { findStaged, removeStaged, staging } from './staging';
+
+export const TUS_PATH = '/api/console/uploads';
+
+/** The signed-in context of the request being handled (tus hooks only get the request). */
+const current = new AsyncLocalStorage<RequestContext>();
+
+function ctx(): RequestContext {
+  const c = current.getStore();
+  if (!c) throw new Error('tus hook outside a console request');
+  return c;
+}
+
+/** tus answers errors thrown as {status_code, body}; ours carry Glance's status and message. */
+function asTusError(err: unknown): unknown {
+  if (err instanceof InvalidTransitionError) return { status_code: 409, body: err.message };
+  if (err instanceof GlanceError) return { status_code: err.status, body: err.message };
+  return err;
+}
+
+function guarded<A extends unknown[], R>(hook: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await hook(...args);
+    } catch (err) {
+      throw asTusError(err);
+    }
+  };
+}
+
+function createServer(): Server {
+  const server = new Server({
+    path: TUS_PATH,
+    datastore: staging(),
+    relativeLocation: true,
+    maxSize: () => getConfig().imageSizeCap,
+    disableTerminationForFinishedUploads: true,
+    // One staged upload per image, named by it (see staging.ts).
+    namingFunction: (_req, metadata) => {
+      const id = metadata?.imageId ?? '';
+      if (!looksLikeImageId(id)) throw { status_code: 400, body: 'Upload-Metadata must name the imageId of a queued image.' };
+      return id.toLowerCase();
+    },
+    onIncomingRequest: guarded(async (req, id) => {
+      const image = await loadVisible(ctx(), id);
+      assertCanModify(ctx(), image);
+      if (req.method === 'POST') {
+        assertCanStage(image.status);
+        // A fresh start replaces whatever an earlier tab staged for this image.
+        await removeStaged(id);
+      } else if (req.method === 'PATCH' && (await findStaged(id))) {
+        // Only for an upload that exists: a late chunk after a cancel must not revive the image.
+        await markUploading(ctx(), id, image.status);
+      }
+    }),
+    onUploadCreate: guarded(async (_req, upload) => {
+      if (upload.size === undefined) throw new BadRequest('Upload-Length is required: the image size must be known.');
+      return {};
+    }),
+    onUploadFinish: guarded(async (_req, upload) => {
+      await finishStaging(ctx(), upload.id, upload.size ?? upload.offset);
+      return {};
+    }),
+  });
+  server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
+    const actor = current.getStore() ?? null;
+    abandonUpload(actor, id, 'upload_cancelled', 'the upload was cancelled').catch((err) =>
+      logger.error({ err, imageId: id }, 'could not return a cancelled upload to queued'),
+    );
+  });
+  return server;
+}
+
+const g = globalThis as unknown as { glanceTus?: Server };
+
+/** Handle one tus request for the given signed-in context. */
+export function handleTus(req: Request, context: RequestContext): Promise<Response> {
+  g.glanceTus ??= createServer();
+  const server = g.glanceTus;
+  return current.run(context, () => server.handleWeb(req));
+}
