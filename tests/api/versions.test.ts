@@ -44,6 +44,14 @@ test('GET /versions is the same document with 200', async () => {
   assert.equal(Buffer.byteLength(r.body), 1063);
 });
 
+test('an unknown version prefix (/v1/...) gets the version list, as Glance\'s version negotiation', async () => {
+  for (const path of ['/v1/images', '/v1']) {
+    const r = await curl(['-s', '-i', '-H', 'Host: controller:9292', `${server.url}${path}`]);
+    assert.equal(r.status, 300, path);
+    assert.equal(r.body, versionsBody('controller:9292'), path);
+  }
+});
+
 test('a browser asking for HTML at / is sent to the console', async () => {
   const r = await api.get('/', { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
   assert.equal(r.status, 302);
