@@ -102,7 +102,8 @@ export async function createImage(ctx: RequestContext, body: unknown): Promise<I
   for (const key of RESERVED_ON_CREATE) if (custom.some(([k]) => k === key)) throw new Forbidden(`Attribute '${key}' is reserved.`);
   assertNonNegative(doc);
 
-  const id = (doc.id as string | undefined)?.toLowerCase() ?? randomUUID();
+  // Kept as the client wrote it, as Glance does (lookups are case-insensitive in MariaDB).
+  const id = (doc.id as string | undefined) ?? randomUUID();
   const now = nowSeconds();
   const tags = [...new Set((doc.tags as string[] | undefined) ?? [])];
   try {

@@ -92,6 +92,13 @@ test('client-chosen id, then the same id again → 409, malformed id → 400', a
   assert.equal(dupJson.text, `{"message": "Image ID ${id} already exists!<br /><br />\\n\\n\\n", "code": "409 Conflict", "title": "Conflict"}`);
   assert.equal(Buffer.byteLength(dupJson.text), 139);
 
+  // The id is kept as written; ids compare case-insensitively, as in Glance's MySQL.
+  const upper = 'B0B0B0B0-B1B1-C2C2-D3D3-E4E4E4E4E4E4';
+  const created = await api.post('/v2/images', { id: upper });
+  assert.equal(created.json.id, upper);
+  assert.equal((await api.get(`/v2/images/${upper.toLowerCase()}`)).json.id, upper);
+  assert.equal((await api.post('/v2/images', { id: upper.toLowerCase() })).status, 409);
+
   const bad = await api.post('/v2/images', { id: 'not-a-uuid', name: 'dup' });
   const q = (s: string) => `&#x27;${s}&#x27;`;
   const pattern = '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
@@ -138,7 +145,7 @@ test('schema violations: 400 with jsonschema\'s text, HTML-escaped or as JSON', 
   assert.equal(custom.status, 400);
   assert.ok(custom.text.includes('5 is not of type &#x27;string&#x27;\n\nFailed validating &#x27;type&#x27; in schema[&#x27;additionalProperties&#x27;]:\n    {&#x27;type&#x27;: &#x27;string&#x27;}\n\nOn instance[&#x27;intprop&#x27;]:\n    5<br />'));
   const [{ n }] = await server.query<{ n: number }>('SELECT COUNT(*) AS n FROM images');
-  assert.equal(n, 5, 'none of the failures created an image');
+  assert.equal(n, 6, 'none of the failures created an image');
 });
 
 test('negative min_ram / min_disk, read-only and reserved attributes', async () => {

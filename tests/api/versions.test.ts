@@ -45,8 +45,8 @@ test('GET /versions is the same document with 200', async () => {
 });
 
 test('an unknown version prefix (/v1/...) gets the version list, as Glance\'s version negotiation', async () => {
-  for (const path of ['/v1/images', '/v1']) {
-    const r = await curl(['-s', '-i', '-H', 'Host: controller:9292', `${server.url}${path}`]);
+  for (const [method, path] of [['GET', '/v1/images'], ['GET', '/v1'], ['POST', '/']]) {
+    const r = await curl(['-s', '-i', '-X', method, '-H', 'Host: controller:9292', `${server.url}${path}`]);
     assert.equal(r.status, 300, path);
     assert.equal(r.body, versionsBody('controller:9292'), path);
   }
