@@ -11,5 +11,11 @@ export async function GET(req: NextRequest) {
   if (/text\/html/.test(accept) && !/application\/json/.test(accept)) {
     return new Response(null, { status: 302, headers: { Location: `${baseUrl(req)}/dashboard` } });
   }
+  return versions(req);
+}
+
+// Glance answers every method at / with the version list.
+async function versions(req: NextRequest) {
   return json(versionsDocument(baseUrl(req)), 300);
 }
+export { versions as HEAD, versions as POST, versions as PUT, versions as PATCH, versions as DELETE };

@@ -2,14 +2,30 @@
 // Route handlers turn them into Glance-format responses (lib/http/respond.ts).
 
 export class GlanceError extends Error {
+  /** webob's `detail`: a second line under the explanation (escaped like it in HTML). */
+  detail: string | null = null;
+
   constructor(
     readonly status: number,
+    /** webob's `explanation`. */
     message: string,
     /** webob's body tail after the message; most errors end in "<br /><br />\n\n\n". */
     readonly tail = '<br /><br />\n\n\n',
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+  }
+
+  /** webob's body text, with `escape` applied to the parts that came from the request or the server. */
+  body(escape: (s: string) => string = (s) => s): string {
+    if (this.detail === null) return escape(this.message) + this.tail;
+    return `${escape(this.message)}<br /><br />\n${escape(this.detail)}\n\n`;
+  }
+
+  /** Glance's `raise HTTPForbidden(msg)` form: default explanation, msg as the detail. */
+  static withDetail<E extends GlanceError>(err: E, detail: string): E {
+    err.detail = detail;
+    return err;
   }
 }
 
@@ -23,7 +39,7 @@ export class Unauthorized extends GlanceError {
   ) { super(401, message, undefined, headers); }
 }
 export class Forbidden extends GlanceError {
-  constructor(message: string) { super(403, message); }
+  constructor(message = 'Access was denied to this resource.') { super(403, message); }
 }
 export class NotFound extends GlanceError {
   constructor(message = 'The resource could not be found.') { super(404, message); }
@@ -34,7 +50,7 @@ export class MethodNotAllowed extends GlanceError {
   }
 }
 export class Conflict extends GlanceError {
-  constructor(message: string) { super(409, message); }
+  constructor(message = 'There was a conflict when trying to complete your request.') { super(409, message); }
 }
 export class RequestEntityTooLarge extends GlanceError {
   constructor(message: string) { super(413, message); }

@@ -5,7 +5,11 @@ import { glanceRoute } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute(async ({ req }) => {
+const handler = glanceRoute(async ({ req }) => {
   if (req.nextUrl.pathname.endsWith('/')) throw new NotFound();
-  return new Response(null, { status: 302, headers: { Location: `${baseUrl(req)}/v2/` } });
+  return new Response(null, {
+    status: 302,
+    headers: { Location: `${baseUrl(req)}/v2/`, 'Content-Type': 'text/plain; charset=utf8', 'Content-Length': '0' },
+  });
 });
+export { handler as GET, handler as HEAD, handler as POST, handler as PUT, handler as PATCH, handler as DELETE };

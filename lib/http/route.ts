@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
-import { GlanceError, MethodNotAllowed } from '@/lib/errors';
+import { BadRequest, GlanceError, MethodNotAllowed, NotFound, Unauthorized } from '@/lib/errors';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
 import { baseUrl } from './base-url';
@@ -28,11 +28,18 @@ export function toErrorResponse(err: unknown, req: Request, requestId: string): 
     logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error');
     err = new GlanceError(500, 'The server has either erred or is incapable of performing the requested operation.');
   }
-  return withRequestId(errorResponse(err as GlanceError, req.headers.get('accept')), requestId);
+  const res = errorResponse(err as GlanceError, req.headers.get('accept'));
+  // Glance's auth middleware rejects before a request id exists: its 401s carry none.
+  return err instanceof Unauthorized ? res : withRequestId(res, requestId);
+}
+
+export interface RouteOptions {
+  /** Glance's body_reject: 400 when a request that takes no body has one. */
+  rejectBody?: boolean;
 }
 
 /** Wrap a handler: authenticate, call, and always answer in Glance's format. */
-export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) => Promise<Response>) {
+export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) => Promise<Response>, options: RouteOptions = {}) {
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
     const requestId = `req-${randomUUID()}`;
     let ctx: RequestContext;
@@ -46,6 +53,7 @@ export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) 
       return toErrorResponse(err, req, requestId);
     }
     try {
+      if (options.rejectBody && hasBody(req)) throw new BadRequest('A body is not expected with this request.');
       const params = segment?.params ? await segment.params : ({} as P);
       return withRequestId(await handler({ req, ctx, params }), requestId);
     } catch (err) {
@@ -54,20 +62,44 @@ export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) 
   };
 }
 
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+type Method = (typeof ALL_METHODS)[number];
+type Handler = (req: NextRequest) => Promise<Response>;
+
 /** Handlers for the methods a resource does not support: 405 with Allow, as Glance. */
-export function methodNotAllowed(allowed: string[]) {
+export function methodNotAllowed(allowed: string[]): Partial<Record<Method, Handler>> {
   const handler = async (req: NextRequest) => toErrorResponse(new MethodNotAllowed(req.method, allowed), req, `req-${randomUUID()}`);
-  const all = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-  return Object.fromEntries(all.filter((m) => !allowed.includes(m)).map((m) => [m, handler])) as Partial<Record<(typeof all)[number], typeof handler>>;
+  return Object.fromEntries(ALL_METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, handler]));
 }
 
-/** Parse a JSON body the way Glance does (any Content-Type; 400 on malformed). */
+/** Handlers for methods Glance has no route for at all: its plain 404. */
+export function notRouted(routed: string[]): Partial<Record<Method, Handler>> {
+  const handler = async (req: NextRequest) => toErrorResponse(new NotFound(), req, `req-${randomUUID()}`);
+  return Object.fromEntries(ALL_METHODS.filter((m) => !routed.includes(m)).map((m) => [m, handler]));
+}
+
+const BODY_ENCODINGS = ['chunked', 'compress', 'deflate', 'gzip', 'identity'];
+
+/** Glance's has_body(): a known Transfer-Encoding, or a positive Content-Length. */
+export function hasBody(req: Request): boolean {
+  if (BODY_ENCODINGS.includes((req.headers.get('transfer-encoding') ?? '').toLowerCase())) return true;
+  return Number(req.headers.get('content-length') ?? 0) > 0;
+}
+
+/**
+ * The request's JSON body the way Glance reads it (any Content-Type): 400
+ * "Body expected in request." without one, 400 when malformed or not a
+ * list/object.
+ */
 export async function readJson(req: Request): Promise<unknown> {
+  if (!hasBody(req)) throw new BadRequest('Body expected in request.');
   const text = await req.text();
-  if (text.trim() === '') return {};
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    throw new GlanceError(400, 'Malformed JSON in request body.');
+    throw new BadRequest('Malformed JSON in request body.');
   }
+  if (body === null || typeof body !== 'object') throw new BadRequest('Unexpected body type. Expected list/dict.');
+  return body;
 }

@@ -6,6 +6,9 @@ import imagesSchema from './schemas/images.json';
 import memberSchema from './schemas/member.json';
 import membersSchema from './schemas/members.json';
 import { BadRequest } from '@/lib/errors';
+import { pformat, pyRepr } from './pyformat';
+
+export { pyRepr };
 
 export const SCHEMAS = {
   image: imageSchema,
@@ -27,56 +30,112 @@ export const DISK_FORMATS = (imageSchema.properties.disk_format.enum as (string 
 export const CONTAINER_FORMATS = (imageSchema.properties.container_format.enum as (string | null)[]).filter((f): f is string => f !== null);
 export const VISIBILITIES = imageSchema.properties.visibility.enum as string[];
 
-const ajv = new Ajv({ strict: false, allErrors: false });
-const validateImage = ajv.compile(imageSchema);
+// allErrors: jsonschema reports the first error in schema order, which Ajv's
+// own evaluation order does not follow; we pick it ourselves (bestError).
+const ajv = new Ajv({ strict: false, allErrors: true });
+const validators = new Map(Object.entries(SCHEMAS).map(([name, schema]) => [name, ajv.compile(schema)]));
 
-/** Python repr, as Glance's jsonschema messages print values. */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
-  return String(v);
+type Json = Record<string, unknown>;
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
-function pyType(t: unknown): string {
-  return Array.isArray(t) ? pyRepr(t) : pyRepr(t);
+function pointerSegments(pointer: string): string[] {
+  return pointer === '' || pointer === '#' ? [] : pointer.replace(/^#/, '').split('/').slice(1).map(unescapePointer);
 }
 
-function describe(err: ErrorObject, value: unknown): string {
+function at(doc: unknown, segments: string[]): unknown {
+  return segments.reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Json)[key] : undefined), doc);
+}
+
+/** The order jsonschema meets errors in: schema keyword order, then instance key order. */
+function orderKey(schema: unknown, doc: unknown, err: ErrorObject): number[] {
+  const key: number[] = [];
+  let node = schema;
+  for (const seg of pointerSegments(err.schemaPath)) {
+    key.push(node && typeof node === 'object' ? Object.keys(node).indexOf(seg) : 0);
+    node = node && typeof node === 'object' ? (node as Json)[seg] : undefined;
+  }
+  const inst = pointerSegments(err.instancePath);
+  const parent = at(doc, inst.slice(0, -1));
+  if (inst.length && parent && typeof parent === 'object') key.push(Object.keys(parent).indexOf(inst[inst.length - 1]));
+  return key;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** jsonschema's best_match: the shallowest error, first in iteration order. */
+function bestError(schema: unknown, doc: unknown, errors: ErrorObject[]): ErrorObject {
+  const sorted = [...errors].sort((a, b) => compareKeys(orderKey(schema, doc, a), orderKey(schema, doc, b)));
+  const depth = (e: ErrorObject) => pointerSegments(e.instancePath).length;
+  return sorted.reduce((best, e) => (depth(e) < depth(best) ? e : best));
+}
+
+/** jsonschema's one-line message for the failing keyword. */
+function message(err: ErrorObject, instance: unknown, keywordValue: unknown): string {
+  const v = pyRepr(instance);
   switch (err.keyword) {
-    case 'enum':
-      return `${pyRepr(value)} is not one of ${pyRepr(err.params.allowedValues)}`;
     case 'type':
-      return `${pyRepr(value)} is not of type ${pyType(err.params.type).replace(/^'(.*)'$/, "'$1'")}`;
+      return `${v} is not of type ${(Array.isArray(keywordValue) ? keywordValue : [keywordValue]).map((x) => pyRepr(x)).join(', ')}`;
+    case 'enum':
+      return `${v} is not one of ${pyRepr(keywordValue)}`;
     case 'maxLength':
-      return `${pyRepr(value)} is too long`;
+    case 'maxItems':
+      return `${v} is too long`;
     case 'minLength':
-      return `${pyRepr(value)} is too short`;
+    case 'minItems':
+      return `${v} is too short`;
     case 'pattern':
-      return `${pyRepr(value)} does not match ${pyRepr(err.params.pattern)}`;
+      return `${v} does not match ${pyRepr(keywordValue)}`;
     case 'maximum':
-      return `${pyRepr(value)} is greater than the maximum of ${err.params.limit}`;
+      return `${v} is greater than the maximum of ${pyRepr(keywordValue)}`;
     case 'minimum':
-      return `${pyRepr(value)} is less than the minimum of ${err.params.limit}`;
+      return `${v} is less than the minimum of ${pyRepr(keywordValue)}`;
+    case 'required':
+      return `${pyRepr((err.params as { missingProperty: string }).missingProperty)} is a required property`;
+    case 'uniqueItems':
+      return `${v} has non-unique elements`;
     default:
-      return err.message ?? 'is invalid';
+      return `${v} is not valid under the given schema`;
   }
 }
 
-function valueAt(doc: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Record<string, unknown>)[key] : undefined), doc);
+function formatIndex(container: string, segments: (string | number)[]): string {
+  return segments.length ? `${container}[${segments.map((x) => pyRepr(x)).join('][')}]` : container;
 }
 
-/** Validate an image document (create body or an image after PATCH) like Glance: 400 with jsonschema's wording. */
-export function assertValidImage(doc: Record<string, unknown>): void {
-  if (validateImage(doc)) return;
-  const err = validateImage.errors![0];
-  const value = valueAt(doc, err.instancePath);
-  throw new BadRequest(`Provided object does not match schema 'image': ${describe(err, value)}`);
+function indent4(text: string): string {
+  return text.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+/** str(jsonschema.ValidationError): the message, the failing schema fragment and the instance. */
+function describe(schema: unknown, doc: unknown, err: ErrorObject): string {
+  const schemaPath = pointerSegments(err.schemaPath);
+  const fragment = at(schema, schemaPath.slice(0, -1));
+  const keywordValue = at(schema, schemaPath);
+  const instSegments = pointerSegments(err.instancePath);
+  const instance = at(doc, instSegments);
+  const instIndex = instSegments.map((s, i) => (Array.isArray(at(doc, instSegments.slice(0, i))) ? Number(s) : s));
+  return (
+    `${message(err, instance, keywordValue)}\n\n` +
+    `Failed validating ${pyRepr(err.keyword)} in ${formatIndex('schema', schemaPath.slice(0, -1))}:\n${indent4(pformat(fragment))}\n\n` +
+    `On ${formatIndex('instance', instIndex)}:\n${indent4(pformat(instance))}`
+  );
+}
+
+/** Validate a document against one of the schemas like Glance: 400 with jsonschema's wording. */
+export function assertValid(name: SchemaName, doc: unknown): void {
+  const validate = validators.get(name)!;
+  if (validate(doc)) return;
+  const schema = SCHEMAS[name];
+  throw new BadRequest(`Provided object does not match schema '${name}': ${describe(schema, doc, bestError(schema, doc, validate.errors!))}`);
+}
+
+/** Validate an image document (create body, or {attribute: value} of one PATCH op). */
+export function assertValidImage(doc: Json): void {
+  assertValid('image', doc);
 }

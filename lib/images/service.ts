@@ -4,29 +4,42 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
-import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
+import { BadRequest, Conflict, Forbidden, GlanceError, NotFound } from '@/lib/errors';
 import { assertAdmin, assertCanModify, assertCanSetVisibility, canSee } from '@/lib/policy';
 import { store } from '@/lib/stores';
 import { assertTransition, InvalidTransitionError, type ImageStatus } from './state-machine';
-import { assertValidImage, READ_ONLY_ATTRIBUTES } from './schema';
+import { assertValidImage } from './schema';
 import { recordEvent, type EventAction } from './events';
 import { findLiveImage, nowSeconds, reload, type Tx } from './repository';
 import { imageView, type ImageView } from './view';
 
-/** Core attributes stored as columns; anything else is a custom property. */
-const CORE_WRITABLE = ['id', 'name', 'disk_format', 'container_format', 'visibility', 'protected', 'min_ram', 'min_disk', 'owner', 'os_hidden', 'tags'] as const;
-const RESERVED = ['deleted', 'deleted_at', 'location', 'locations', 'direct_url'];
+/** Glance's base image attributes; any other key in a create body is a custom property. */
+const BASE_PROPERTIES = ['checksum', 'created_at', 'container_format', 'disk_format', 'id', 'min_disk', 'min_ram', 'name', 'size', 'virtual_size', 'status', 'tags', 'owner', 'updated_at', 'visibility', 'protected', 'os_hidden'];
+/** Refused outright in a create body (Glance's _disallowed_properties). */
+const DISALLOWED_ON_CREATE = ['direct_url', 'self', 'file', 'schema', 'stores'];
+/** Read-only base attributes a create body may not set (Glance's ImageFactory order). */
+const READ_ONLY_ON_CREATE = ['created_at', 'updated_at', 'status', 'checksum', 'os_hash_algo', 'os_hash_value', 'size', 'virtual_size'];
+/** Custom property names reserved for Glance itself. */
+const RESERVED = ['location', 'deleted', 'deleted_at'];
+const RESERVED_NAMESPACE = 'os_glance';
+/** Reserved by the domain layer on create; reported with the plain explanation. */
+const RESERVED_ON_CREATE = ['owner', 'locations', 'deleted', 'deleted_at', 'direct_url', 'self', 'file', 'schema'];
 
-export function assertSettable(key: string): void {
-  if (READ_ONLY_ATTRIBUTES.includes(key)) throw new Forbidden(`Attribute '${key}' is read-only.`);
-  if (RESERVED.includes(key) || key.startsWith('os_glance')) throw new Forbidden(`Attribute '${key}' is reserved.`);
+export function isReservedProperty(key: string): boolean {
+  return RESERVED.includes(key) || key.startsWith(RESERVED_NAMESPACE);
 }
 
+/** Glance's "Invalid value ... Cannot be a negative value" (min_disk is checked first, as its domain model does). */
 export function assertNonNegative(doc: Record<string, unknown>): void {
-  for (const key of ['min_ram', 'min_disk']) {
+  for (const key of ['min_disk', 'min_ram']) {
     const v = doc[key];
     if (typeof v === 'number' && v < 0) throw new BadRequest(`Invalid value '${v}' for parameter '${key}': Cannot be a negative value`);
   }
+}
+
+/** Python's '%s' of an owner, for messages. */
+function pyStr(v: unknown): string {
+  return v === null || v === undefined ? 'None' : String(v);
 }
 
 /** The image, if this context may see it; otherwise 404 exactly as for a missing one. */
@@ -62,28 +75,37 @@ export async function changeStatus(
   await recordEvent(tx, ctx, { imageId, action, from, to, reason });
 }
 
-export async function createImage(ctx: RequestContext, body: unknown): Promise<ImageView> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new BadRequest('Request body must be a JSON object.');
-  }
+/** Validate a create body in Glance's order, so each mistake gets Glance's status and message. */
+function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom: [string, string][] } {
+  // Glance answers 500 for a JSON list here (a bug); a 400 says what is wrong.
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('Request body must be a JSON object.');
   const doc = body as Record<string, unknown>;
-  for (const key of Object.keys(doc)) assertSettable(key);
+  for (const key of DISALLOWED_ON_CREATE) if (key in doc) throw new Forbidden(`Attribute '${key}' is read-only.`);
   assertValidImage(doc);
-  assertNonNegative(doc);
-  const visibility = (doc.visibility as string | undefined) ?? 'shared';
-  assertCanSetVisibility(ctx, visibility);
-  const owner = doc.owner === undefined ? ctx.projectId : (doc.owner as string | null);
-  if (owner !== ctx.projectId && !ctx.isAdmin) {
-    throw new Forbidden(`You are not permitted to create images owned by '${owner}'.`);
+  const custom = Object.entries(doc).filter(([k]) => !BASE_PROPERTIES.includes(k));
+  for (const [key] of custom) {
+    if (key.length > 255) throw new BadRequest('Custom property should not be greater than 255 characters.');
+    if (isReservedProperty(key)) throw GlanceError.withDetail(new Forbidden(), `Attribute '${key}' is reserved.`);
   }
-  const id = (doc.id as string | undefined)?.toLowerCase() ?? randomUUID();
-  const now = nowSeconds();
-  const custom = Object.entries(doc).filter(([k]) => !(CORE_WRITABLE as readonly string[]).includes(k));
-  for (const [k] of custom) {
-    if (k.length > 255) throw new BadRequest(`Property name '${k.slice(0, 40)}...' is too long (at most 255 characters).`);
-  }
-  const tags = [...new Set((doc.tags as string[] | undefined) ?? [])];
+  return { doc, custom: custom as [string, string][] };
+}
 
+export async function createImage(ctx: RequestContext, body: unknown): Promise<ImageView> {
+  const { doc, custom } = parseCreateBody(body);
+  const owner = 'owner' in doc ? (doc.owner as string | null) : ctx.projectId;
+  const visibility = (doc.visibility as string | undefined) ?? 'shared';
+  if ('visibility' in doc) assertCanSetVisibility(ctx, visibility);
+  if (!ctx.isAdmin && owner !== ctx.projectId) {
+    throw new Forbidden(`You are not permitted to create images owned by '${pyStr(owner)}'.`);
+  }
+  for (const key of READ_ONLY_ON_CREATE) if (key in doc) throw new Forbidden(`Attribute '${key}' is read-only.`);
+  for (const key of RESERVED_ON_CREATE) if (custom.some(([k]) => k === key)) throw new Forbidden(`Attribute '${key}' is reserved.`);
+  assertNonNegative(doc);
+
+  // Kept as the client wrote it, as Glance does (lookups are case-insensitive in MariaDB).
+  const id = (doc.id as string | undefined) ?? randomUUID();
+  const now = nowSeconds();
+  const tags = [...new Set((doc.tags as string[] | undefined) ?? [])];
   try {
     await db().$transaction(async (tx) => {
       await tx.image.create({
@@ -101,7 +123,7 @@ export async function createImage(ctx: RequestContext, body: unknown): Promise<I
           protected: (doc.protected as boolean | undefined) ?? false,
           visibility: visibility as 'private' | 'public' | 'shared' | 'community',
           osHidden: (doc.os_hidden as boolean | undefined) ?? false,
-          properties: { create: custom.map(([name, value]) => ({ name, value: value as string, createdAt: now, updatedAt: now })) },
+          properties: { create: custom.map(([name, value]) => ({ name, value, createdAt: now, updatedAt: now })) },
           tags: { create: tags.map((value) => ({ value, createdAt: now, updatedAt: now })) },
         },
       });
@@ -139,6 +161,7 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   await store().removePartial(id);
 }
 
+// Admin-only, as issue 3 asks (Glance's Zed defaults also let the owner).
 export async function deactivateImage(ctx: RequestContext, id: string): Promise<void> {
   const image = await loadVisible(ctx, id);
   assertAdmin(ctx, 'deactivate');
@@ -155,24 +178,38 @@ export async function reactivateImage(ctx: RequestContext, id: string): Promise<
   await db().$transaction((tx) => changeStatus(tx, ctx, id, 'deactivated', 'active', 'reactivated'));
 }
 
+/** The image for a tag operation, with the tags API's own 404 and 403 wording. */
+async function loadForTags(ctx: RequestContext, id: string, verb: 'update' | 'delete') {
+  const image = await findLiveImage(id);
+  if (!image || !canSee(ctx, image)) throw new NotFound(`Image ${id} not found.`);
+  try {
+    assertCanModify(ctx, image);
+  } catch {
+    throw new Forbidden(`Not allowed to ${verb} tags for image ${id}.`);
+  }
+  return image;
+}
+
 export async function addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-  const image = await loadVisible(ctx, id);
-  assertCanModify(ctx, image);
-  if (tag.length > 255) throw new BadRequest(`Provided object does not match schema 'image': '${tag}' is too long`);
+  assertValidImage({ tags: [tag] });
+  const image = await loadForTags(ctx, id, 'update');
   if (image.tags.some((t) => t.value === tag)) return;
   const now = nowSeconds();
-  await db().$transaction([
-    db().imageTag.create({ data: { imageId: id, value: tag, createdAt: now, updatedAt: now } }),
-    db().image.update({ where: { id }, data: { updatedAt: now } }),
-  ]);
+  await db().$transaction(async (tx) => {
+    await tx.imageTag.create({ data: { imageId: id, value: tag, createdAt: now, updatedAt: now } });
+    await tx.image.update({ where: { id }, data: { updatedAt: now } });
+    await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: `add tag ${tag}` });
+  });
 }
 
 export async function removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-  const image = await loadVisible(ctx, id);
-  assertCanModify(ctx, image);
+  const image = await loadForTags(ctx, id, 'delete');
+  if (!image.tags.some((t) => t.value === tag)) throw new NotFound();
   const now = nowSeconds();
-  const res = await db().imageTag.deleteMany({ where: { imageId: id, value: tag, deleted: false } });
-  if (res.count === 0) throw new NotFound(`Tag ${tag} not found`);
-  await db().image.update({ where: { id }, data: { updatedAt: now } });
+  await db().$transaction(async (tx) => {
+    // Soft-deleted, as Glance keeps removed tags.
+    await tx.imageTag.updateMany({ where: { imageId: id, value: tag, deleted: false }, data: { deleted: true, deletedAt: now, updatedAt: now } });
+    await tx.image.update({ where: { id }, data: { updatedAt: now } });
+    await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: `remove tag ${tag}` });
+  });
 }
-

@@ -1,7 +1,7 @@
 // GET /v2/images (list) and POST /v2/images (create).
 import { baseUrl } from '@/lib/http/base-url';
 import { json } from '@/lib/http/respond';
-import { glanceRoute, readJson } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed, readJson } from '@/lib/http/route';
 import { listImages } from '@/lib/images/list';
 import { createImage } from '@/lib/images/service';
 
@@ -16,3 +16,5 @@ export const POST = glanceRoute(async ({ req, ctx }) => {
     'OpenStack-image-import-methods': 'glance-direct,web-download,copy-image',
   });
 });
+
+export const { PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed(['GET', 'POST']);

@@ -1,6 +1,6 @@
 // GET, PATCH, DELETE /v2/images/{id}.
 import { json, noContent } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, hasBody, methodNotAllowed } from '@/lib/http/route';
 import { patchImage } from '@/lib/images/patch';
 import { deleteImage, showImage } from '@/lib/images/service';
 
@@ -8,17 +8,19 @@ export const dynamic = 'force-dynamic';
 
 type P = { imageId: string };
 
-export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await showImage(ctx, params.imageId)));
+export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await showImage(ctx, params.imageId)), { rejectBody: true });
 
 export const PATCH = glanceRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, req.headers.get('content-type'), await req.text())),
+  json(await patchImage(ctx, params.imageId, req.headers.get('content-type'), hasBody(req), await req.text())),
 );
 
-export const DELETE = glanceRoute<P>(async ({ ctx, params }) => {
-  await deleteImage(ctx, params.imageId);
-  return noContent();
-});
+export const DELETE = glanceRoute<P>(
+  async ({ ctx, params }) => {
+    await deleteImage(ctx, params.imageId);
+    return noContent();
+  },
+  { rejectBody: true },
+);
 
 const notAllowed = methodNotAllowed(['GET', 'PATCH', 'DELETE']);
-export const POST = notAllowed.POST;
-export const PUT = notAllowed.PUT;
+export const { POST, PUT, HEAD, OPTIONS } = notAllowed;

@@ -1,14 +1,18 @@
 import { json } from '@/lib/http/respond';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute(async () =>
-  json({
-    'import-methods': {
-      description: 'Import methods available.',
-      type: 'array',
-      value: ['glance-direct', 'web-download', 'copy-image'],
-    },
-  }),
+export const GET = glanceRoute(
+  async () =>
+    json({
+      'import-methods': {
+        description: 'Import methods available.',
+        type: 'array',
+        value: ['glance-direct', 'web-download', 'copy-image'],
+      },
+    }),
+  { rejectBody: true },
 );
+
+export const { HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed(['GET']);

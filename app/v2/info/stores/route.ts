@@ -1,9 +1,14 @@
 // Single-store configuration, as the reference Glance: stores discovery is not offered.
 import { NotFound } from '@/lib/errors';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute(async () => {
-  throw new NotFound('Multi backend is not supported at this site.');
-});
+export const GET = glanceRoute(
+  async () => {
+    throw new NotFound('Multi backend is not supported at this site.');
+  },
+  { rejectBody: true },
+);
+
+export const { HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed(['GET']);

@@ -1,6 +1,9 @@
 import { json } from '@/lib/http/respond';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, notRouted } from '@/lib/http/route';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = glanceRoute(async () => json({ usage: {} }));
+
+// Glance routes only GET here (no 405 catch-all): anything else is its 404.
+export const { HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = notRouted(['GET']);

@@ -1,13 +1,22 @@
 // GET /v2/schemas/{image,images,member,members}: the documents requests are validated against.
+import type { NextRequest } from 'next/server';
 import { NotFound } from '@/lib/errors';
 import { json } from '@/lib/http/respond';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { SCHEMAS, type SchemaName } from '@/lib/images/schema';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute<{ name: string }>(async ({ params }) => {
-  const schema = Object.hasOwn(SCHEMAS, params.name) ? SCHEMAS[params.name as SchemaName] : null;
-  if (!schema) throw new NotFound();
-  return json(schema);
+type P = { name: string };
+const known = (name: string) => Object.hasOwn(SCHEMAS, name);
+
+export const GET = glanceRoute<P>(async ({ params }) => {
+  if (!known(params.name)) throw new NotFound();
+  return json(SCHEMAS[params.name as SchemaName]);
 });
+
+// Other methods: 405 for a schema Glance serves, 404 (no such route) otherwise.
+const notAllowed = methodNotAllowed(['GET']).POST!;
+const other = async (req: NextRequest, segment: { params: Promise<P> }) =>
+  known((await segment.params).name) ? notAllowed(req) : glanceRoute(async () => { throw new NotFound(); })(req, { params: Promise.resolve({}) });
+export { other as HEAD, other as POST, other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -12,7 +12,7 @@ type P = { imageId: string };
 export const GET = consoleRoute<P>(async ({ ctx, params }) => json(await imageDetail(ctx, params.imageId)));
 
 export const PATCH = consoleRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, 'application/openstack-images-v2.1-json-patch', await req.text())),
+  json(await patchImage(ctx, params.imageId, 'application/openstack-images-v2.1-json-patch', true, await req.text())),
 );
 
 export const DELETE = consoleRoute<P>(async ({ ctx, params }) => {

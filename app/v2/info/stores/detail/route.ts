@@ -1,2 +1,2 @@
-export { GET } from '../route';
+export { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } from '../route';
 export const dynamic = 'force-dynamic';

@@ -1,16 +1,30 @@
 // POST /v2/images/{id}/actions/deactivate|reactivate.
+import type { NextRequest } from 'next/server';
 import { NotFound } from '@/lib/errors';
 import { noContent } from '@/lib/http/respond';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { deactivateImage, reactivateImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
-const ACTIONS = { deactivate: deactivateImage, reactivate: reactivateImage } as const;
+type P = { imageId: string; action: string };
 
-export const POST = glanceRoute<{ imageId: string; action: string }>(async ({ ctx, params }) => {
-  const act = ACTIONS[params.action as keyof typeof ACTIONS];
-  if (!act) throw new NotFound();
-  await act(ctx, params.imageId);
-  return noContent();
-});
+const ACTIONS: Record<string, typeof deactivateImage> = { deactivate: deactivateImage, reactivate: reactivateImage };
+
+export const POST = glanceRoute<P>(
+  async ({ ctx, params }) => {
+    const act = Object.hasOwn(ACTIONS, params.action) ? ACTIONS[params.action] : null;
+    if (!act) throw new NotFound();
+    await act(ctx, params.imageId);
+    return noContent();
+  },
+  { rejectBody: true },
+);
+
+// Other methods: 405 on a known action, 404 (no such route) otherwise.
+const notAllowed = methodNotAllowed(['POST']).GET!;
+const other = async (req: NextRequest, segment: { params: Promise<P> }) => {
+  const { action } = await segment.params;
+  return Object.hasOwn(ACTIONS, action) ? notAllowed(req) : glanceRoute<P>(async () => { throw new NotFound(); })(req, segment);
+};
+export { other as GET, other as HEAD, other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

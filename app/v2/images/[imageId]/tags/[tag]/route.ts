@@ -1,18 +1,26 @@
 // PUT/DELETE /v2/images/{id}/tags/{tag}.
 import { noContent } from '@/lib/http/respond';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { addTag, removeTag } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
 type P = { imageId: string; tag: string };
 
-export const PUT = glanceRoute<P>(async ({ ctx, params }) => {
-  await addTag(ctx, params.imageId, decodeURIComponent(params.tag));
-  return noContent();
-});
+export const PUT = glanceRoute<P>(
+  async ({ ctx, params }) => {
+    await addTag(ctx, params.imageId, decodeURIComponent(params.tag));
+    return noContent();
+  },
+  { rejectBody: true },
+);
 
-export const DELETE = glanceRoute<P>(async ({ ctx, params }) => {
-  await removeTag(ctx, params.imageId, decodeURIComponent(params.tag));
-  return noContent();
-});
+export const DELETE = glanceRoute<P>(
+  async ({ ctx, params }) => {
+    await removeTag(ctx, params.imageId, decodeURIComponent(params.tag));
+    return noContent();
+  },
+  { rejectBody: true },
+);
+
+export const { GET, HEAD, POST, PATCH, OPTIONS } = methodNotAllowed(['PUT', 'DELETE']);
