@@ -2,7 +2,7 @@
 // many images (that this context may see) are in each state right now.
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
-import { visibilityWhere } from '@/lib/images/list';
+import { visibilityConditions } from '@/lib/images/listing/filters';
 import { IMAGE_STATUSES, STATUS_DESCRIPTIONS, TRANSITIONS, type ImageStatus } from '@/lib/images/state-machine';
 
 export interface StatusFlow {
@@ -15,7 +15,8 @@ export interface StatusFlow {
 export async function statusFlow(ctx: RequestContext): Promise<StatusFlow> {
   const groups = await db().image.groupBy({
     by: ['status'],
-    where: visibilityWhere(ctx, 'all', null),
+    // The same visibility rule as GET /v2/images?visibility=all (deleted images counted too).
+    where: { AND: visibilityConditions(ctx, { visibility: 'all', memberStatus: 'accepted' }) },
     _count: { _all: true },
   });
   const counts = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
