@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { UnsupportedMediaType } from '@/lib/errors';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
-import { openImageData, uploadImageData } from '@/lib/images/data';
+import { openImageData, uploadBody, uploadImageData } from '@/lib/images/data';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,8 +16,7 @@ export const PUT = glanceRoute<P>(async ({ req, ctx, params }) => {
   }
   const length = req.headers.get('content-length');
   await uploadImageData(ctx, params.imageId, {
-    // Node's web ReadableStream is async-iterable; TypeScript's DOM typing does not say so.
-    body: (req.body as unknown as AsyncIterable<Uint8Array> | null) ?? emptyBody(),
+    body: uploadBody(req.body, req.signal),
     contentLength: length === null ? null : Number(length),
   });
   return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
@@ -38,8 +37,6 @@ export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
   headers['Content-Length'] = String(data.size);
   return new Response(body, { status: 200, headers });
 });
-
-async function* emptyBody(): AsyncIterable<Uint8Array> {}
 
 const notAllowed = methodNotAllowed(['GET', 'PUT']);
 export const HEAD = notAllowed.HEAD;
