@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
+import { logger } from '@/lib/log';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
 import { assertCanModify } from '@/lib/policy';
@@ -74,14 +75,20 @@ async function restoreToQueued(ctx: RequestContext, id: string, cause: unknown):
 
 /**
  * The request body as chunks, ending in UploadAborted when the client goes
- * away. Next surfaces a disconnect in more than one way (the body stream
- * errors, or ends early, or only request.signal fires), so all are watched:
- * a read never waits forever on a dead connection.
+ * away. With Next 16 a hang-up shows as the body stream simply *ending*, with
+ * request.signal already aborted (Node fires the response's 'close' in the
+ * same socket 'close' handler that ends the request, before the end reaches
+ * us), so the signal is checked after every read: otherwise a cut chunked
+ * body would pass for a complete one. A stream error, or an abort while a
+ * read is pending, ends the same way.
  */
 export async function* uploadBody(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): AsyncIterable<Uint8Array> {
   if (!body) return;
   const reader = body.getReader();
-  const aborted = () => new UploadAborted('The client closed the connection before the upload was complete');
+  const aborted = (how: string) => {
+    logger.debug({ how }, 'upload body aborted');
+    return new UploadAborted('The client closed the connection before the upload was complete');
+  };
   const onAbort = () => void reader.cancel().catch(() => {});
   signal.addEventListener('abort', onAbort, { once: true });
   try {
@@ -89,10 +96,10 @@ export async function* uploadBody(body: ReadableStream<Uint8Array> | null, signa
       let next: ReadableStreamReadResult<Uint8Array>;
       try {
         next = await reader.read();
-      } catch {
-        throw aborted();
+      } catch (err) {
+        throw aborted(`body stream error: ${(err as Error)?.message}`);
       }
-      if (signal.aborted) throw aborted();
+      if (signal.aborted) throw aborted(next.done ? 'request.signal, body ended' : 'request.signal');
       if (next.done) return;
       yield next.value;
     }

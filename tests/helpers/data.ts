@@ -84,10 +84,14 @@ export class RawRequest {
       }
       const headers: Record<string, string> = {};
       for (const l of lines.slice(1)) headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
-      const body = text.slice(end + 4);
+      const rest = text.slice(end + 4);
+      if (headers['transfer-encoding'] === 'chunked') {
+        const body = dechunk(rest);
+        return body === null ? undefined : { status, headers, body };
+      }
       const length = Number(headers['content-length'] ?? 0);
-      if (body.length < length) return undefined;
-      return { status, headers, body: body.slice(0, length) };
+      if (rest.length < length) return undefined;
+      return { status, headers, body: rest.slice(0, length) };
     }, timeoutMs);
   }
 
@@ -95,6 +99,21 @@ export class RawRequest {
     this.socket.end();
     this.socket.destroy();
     return this.ended;
+  }
+}
+
+/** A complete chunked body, decoded; null while incomplete. */
+function dechunk(text: string): string | null {
+  let body = '';
+  let at = 0;
+  for (;;) {
+    const eol = text.indexOf('\r\n', at);
+    if (eol < 0) return null;
+    const size = parseInt(text.slice(at, eol), 16);
+    if (size === 0) return body;
+    if (text.length < eol + 2 + size + 2) return null;
+    body += text.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
   }
 }
 
