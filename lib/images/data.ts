@@ -139,7 +139,7 @@ export function parseRange(header: string | null, size: number): { start: number
     throw new BadRequest('Requests with multiple ranges are not supported in Glance. You may make multiple single-range requests instead.');
   }
   const m = /^\s*bytes\s*=\s*(\d*)-(\d*)\s*$/i.exec(header);
-  const unsatisfiable = (detail: string) => new GlanceError(416, 'The Range requested is not available.', `<br /><br />\n${detail}\n\n\n`);
+  const unsatisfiable = (detail: string) => new GlanceError(416, 'The Range requested is not available.', `<br /><br />\n${detail}\n\n`);
   if (!m || (m[1] === '' && m[2] === '') || (m[1] !== '' && m[2] !== '' && Number(m[2]) < Number(m[1]))) {
     throw unsatisfiable('Invalid Range header.');
   }

@@ -1,6 +1,7 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range).
 import { Readable } from 'node:stream';
 import { UnsupportedMediaType } from '@/lib/errors';
+import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { openImageData, uploadBody, uploadImageData } from '@/lib/images/data';
@@ -31,10 +32,10 @@ export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
   const body = Readable.toWeb(data.stream) as ReadableStream<Uint8Array>;
   if (data.range) {
     headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
-    headers['Content-Length'] = String(data.range.end - data.range.start + 1);
+    headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
     return new Response(body, { status: 206, headers });
   }
-  headers['Content-Length'] = String(data.size);
+  headers[DECLARED_LENGTH] = String(data.size);
   return new Response(body, { status: 200, headers });
 });
 
