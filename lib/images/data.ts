@@ -1,5 +1,4 @@
 // Image data: PUT /file (upload) and GET /file (download, with Range).
-import type { Readable } from 'node:stream';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
@@ -110,7 +109,7 @@ export async function* uploadBody(body: ReadableStream<Uint8Array> | null, signa
 }
 
 export interface Download {
-  stream: Readable | null;
+  stream: ReadableStream<Uint8Array> | null;
   size: number;
   checksum: string | null;
   range: { start: number; end: number } | null;

@@ -1,14 +1,16 @@
 // glance_store's filesystem driver: image data in one of several prioritized
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
-import { createReadStream, constants as fsc } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { access, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
 import type { Digests } from './hasher';
 import { IngestPipeline } from './ingest';
+
+/** Download chunk size: large, so Next's per-chunk piping cost stays small. */
+const READ_CHUNK = 4 * 1024 * 1024;
 
 export interface StoredData extends Digests {
   location: string;
@@ -119,7 +121,8 @@ export class FilesystemStore {
     try {
       for await (const chunk of data) {
         if (sink.size + chunk.byteLength > opts.cap) throw new SizeLimitExceeded();
-        await sink.push(chunk);
+        const wait = sink.push(chunk);
+        if (wait) await wait;
       }
       if (opts.expectedSize !== null && sink.size !== opts.expectedSize) {
         throw new UploadAborted(`Request body ended after ${sink.size} of ${opts.expectedSize} bytes`);
@@ -143,13 +146,50 @@ export class FilesystemStore {
     }
   }
 
-  /** Open a byte range [start, end] (inclusive) of an image file. */
-  read(location: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(FilesystemStore.pathOf(location), {
-      start: range?.start,
-      end: range?.end,
-      highWaterMark: 1024 * 1024,
-    });
+  /**
+   * A byte range [start, end] (inclusive) of an image file as a web stream
+   * of large chunks: Next pipes route-handler bodies chunk by chunk, so few
+   * big chunks cost far less than many small ones. One chunk is read ahead;
+   * the file is closed at the end, on error and when the client goes away.
+   */
+  read(location: string, range?: { start: number; end: number }): ReadableStream<Uint8Array> {
+    const file = FilesystemStore.pathOf(location);
+    let position = range?.start ?? 0;
+    const last = range?.end ?? Infinity;
+    let fh: FileHandle | null = null;
+    const close = async () => {
+      const h = fh;
+      fh = null;
+      await h?.close();
+    };
+    return new ReadableStream<Uint8Array>(
+      {
+        async start() {
+          fh = await open(file, 'r');
+        },
+        async pull(controller) {
+          try {
+            const want = Math.min(READ_CHUNK, last - position + 1);
+            const buf = Buffer.allocUnsafe(want);
+            const { bytesRead } = want > 0 ? await fh!.read(buf, 0, want, position) : { bytesRead: 0 };
+            if (bytesRead === 0) {
+              await close();
+              controller.close();
+              return;
+            }
+            position += bytesRead;
+            controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+          } catch (err) {
+            await close().catch(() => {});
+            controller.error(err);
+          }
+        },
+        async cancel() {
+          await close();
+        },
+      },
+      { highWaterMark: 1 },
+    );
   }
 
   async remove(location: string): Promise<void> {

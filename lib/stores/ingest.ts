@@ -29,9 +29,24 @@ export class IngestPipeline {
     this.hasher = new ParallelHasher(this.buffer, (slot) => this.release(slot), (err) => this.fail(err));
   }
 
-  async push(chunk: Uint8Array): Promise<void> {
+  /**
+   * Take a chunk. Returns a promise only when the caller must wait (a slot
+   * was handed off and the next one is still busy): most chunks are just
+   * copied, without the cost of a promise per chunk.
+   */
+  push(chunk: Uint8Array): Promise<void> | void {
     this.check();
     this.size += chunk.byteLength;
+    const room = SLOT_SIZE - this.fill;
+    if (chunk.byteLength < room) {
+      this.bytes.set(chunk, this.slot * SLOT_SIZE + this.fill);
+      this.fill += chunk.byteLength;
+      return;
+    }
+    return this.pushAcross(chunk);
+  }
+
+  private async pushAcross(chunk: Uint8Array): Promise<void> {
     let from = 0;
     while (from < chunk.byteLength) {
       const n = Math.min(SLOT_SIZE - this.fill, chunk.byteLength - from);

@@ -23,7 +23,6 @@ before(async () => {
 });
 
 after(async () => {
-  if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output());
   await server?.stop();
   if (server) removeDir(server.dir);
 });

@@ -1,5 +1,4 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range).
-import { Readable } from 'node:stream';
 import { UnsupportedMediaType } from '@/lib/errors';
 import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { noContent } from '@/lib/http/respond';
@@ -29,7 +28,7 @@ export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
   const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
   // Glance sends the whole image's md5 even for a range.
   if (data.checksum) headers['Content-MD5'] = data.checksum;
-  const body = Readable.toWeb(data.stream) as ReadableStream<Uint8Array>;
+  const body = data.stream;
   if (data.range) {
     headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
     headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
