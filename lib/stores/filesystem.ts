@@ -204,6 +204,16 @@ export class FilesystemStore {
   async removePartial(imageId: string): Promise<void> {
     await Promise.all(this.dirs.map((d) => rm(FilesystemStore.partialPath(d.path, imageId), { force: true })));
   }
+
+  /**
+   * Everything an interrupted upload may have left: the partial file, or the
+   * complete file if the crash came between its rename and the database
+   * commit. Only for images that have no location recorded.
+   */
+  async removeUnrecorded(imageId: string): Promise<void> {
+    await this.removePartial(imageId);
+    await Promise.all(this.dirs.map((d) => rm(path.join(d.path, imageId), { force: true })));
+  }
 }
 
 function translateWriteError(err: unknown): unknown {

@@ -1,9 +1,10 @@
 // A server killed (kill -9) in the middle of an upload: the next server on the
 // same database and directories puts the image back to queued, removes the
-// partial file and records why.
+// partial (or complete but unrecorded) file and records why.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
@@ -42,15 +43,23 @@ test('kill -9 during an upload: after restart the image is queued, the partial f
   req.destroy();
   assert.equal((await first.query<{ status: string }>('SELECT status FROM images WHERE id = ?', [img.id]))[0].status, 'saving');
   assert.deepEqual(filesIn(images), [partial], 'the crash left the partial file behind');
+  // A crash between the rename into place and the database commit leaves a complete file instead.
+  const orphan = path.join(first.dir, 'images-2');
+  mkdirSync(orphan);
+  writeFileSync(path.join(orphan, img.id), 'renamed but never recorded');
   await first.stop();
   servers.pop();
 
-  const second = await startServer({ databaseUrl: first.databaseUrl, dir: first.dir });
+  const second = await startServer({
+    databaseUrl: first.databaseUrl,
+    dir: first.dir,
+    storeConfig: (dir) => `filesystem_store_datadirs = ${path.join(dir, 'images')}:100\nfilesystem_store_datadirs = ${orphan}:50`,
+  });
   servers.push(second);
   const api2 = client(second.url);
   const shown = (await api2.get(`/v2/images/${img.id}`)).json;
   assert.equal(shown.status, 'queued');
-  assert.deepEqual(filesIn(images), []);
+  assert.deepEqual(filesIn(images, orphan), []);
   const reset = (await events(second, img.id)).filter((e) => e.action === 'reset_after_restart');
   assert.equal(reset.length, 1);
   assert.equal(reset[0].from_status, 'saving');
