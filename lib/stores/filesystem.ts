@@ -149,7 +149,8 @@ export class FilesystemStore {
   /**
    * A byte range [start, end] (inclusive) of an image file as a web stream
    * of large chunks: Next pipes route-handler bodies chunk by chunk, so few
-   * big chunks cost far less than many small ones. One chunk is read ahead;
+   * big chunks cost far less than many small ones. Up to four chunks are read
+   * ahead (16 MiB), so disk reads overlap the socket writes;
    * the file is closed at the end, on error and when the client goes away.
    */
   read(location: string, range?: { start: number; end: number }): ReadableStream<Uint8Array> {
@@ -188,7 +189,7 @@ export class FilesystemStore {
           await close();
         },
       },
-      { highWaterMark: 1 },
+      { highWaterMark: 4 },
     );
   }
 
