@@ -35,7 +35,7 @@ export async function startUp(): Promise<void> {
 async function resetInterruptedUploads(): Promise<void> {
   const stuck = await db().image.findMany({ where: { status: 'saving', deleted: false }, select: { id: true } });
   for (const { id } of stuck) {
-    await store().removePartial(id);
+    await store().removeUnrecorded(id); // a `saving` image has no location yet
     await db().$transaction((tx) =>
       changeStatus(tx, null, id, 'saving', 'queued', 'reset_after_restart', {}, 'the server stopped during the upload'),
     );

@@ -1,11 +1,12 @@
 // Image data: PUT /file (upload) and GET /file (download, with Range).
-import type { Readable } from 'node:stream';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
+import { logger } from '@/lib/log';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
 import { assertCanModify } from '@/lib/policy';
 import { store } from '@/lib/stores';
+import { ImageDataGone, UploadAborted } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
 import { activeLocation, nowSeconds } from './repository';
 import { changeStatus, loadVisible } from './service';
@@ -16,10 +17,13 @@ export interface UploadInput {
   contentLength: number | null;
 }
 
+const goneMessage = (id: string) =>
+  `Image ${id} could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.`;
+
 /**
  * PUT /file: queued → saving → active, the data streamed to the store while
  * hashed. Any failure removes the partial data and returns the image to
- * queued, as Glance's _restore() does.
+ * queued, as Glance's _restore() does; a delete during the upload is 410.
  */
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
   const image = await loadVisible(ctx, id);
@@ -31,11 +35,12 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
   try {
     stored = await store().add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap });
   } catch (err) {
+    if (err instanceof ImageDataGone) throw new GlanceError(410, goneMessage(id));
     await restoreToQueued(ctx, id, err);
     throw err;
   }
-  const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
   try {
+    const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
     await db().$transaction(async (tx) => {
       const now = nowSeconds();
       await changeStatus(tx, ctx, id, 'saving', 'active', 'upload_finished', {
@@ -51,10 +56,8 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
     });
   } catch (err) {
     await store().remove(stored.location);
-    if (err instanceof InvalidTransitionError) {
-      // Deleted (or otherwise changed) while the data was arriving.
-      throw new GlanceError(410, `Image ${id} could not be found after upload. The image may have been deleted during the upload.`);
-    }
+    // Deleted (or otherwise changed) while the data was arriving.
+    if (err instanceof InvalidTransitionError) throw new GlanceError(410, goneMessage(id));
     await restoreToQueued(ctx, id, err);
     throw err;
   }
@@ -69,8 +72,44 @@ async function restoreToQueued(ctx: RequestContext, id: string, cause: unknown):
   }
 }
 
+/**
+ * The request body as chunks, ending in UploadAborted when the client goes
+ * away. With Next 16 a hang-up shows as the body stream simply *ending*, with
+ * request.signal already aborted (Node fires the response's 'close' in the
+ * same socket 'close' handler that ends the request, before the end reaches
+ * us), so the signal is checked after every read: otherwise a cut chunked
+ * body would pass for a complete one. A stream error, or an abort while a
+ * read is pending, ends the same way.
+ */
+export async function* uploadBody(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  if (!body) return;
+  const reader = body.getReader();
+  const aborted = (how: string) => {
+    logger.debug({ how }, 'upload body aborted');
+    return new UploadAborted('The client closed the connection before the upload was complete');
+  };
+  const onAbort = () => void reader.cancel().catch(() => {});
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        throw aborted(`body stream error: ${(err as Error)?.message}`);
+      }
+      if (signal.aborted) throw aborted(next.done ? 'request.signal, body ended' : 'request.signal');
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    reader.releaseLock();
+  }
+}
+
 export interface Download {
-  stream: Readable | null;
+  stream: ReadableStream<Uint8Array> | null;
   size: number;
   checksum: string | null;
   range: { start: number; end: number } | null;
@@ -88,30 +127,26 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
   return { stream: store().read(location.value, range ?? undefined), size, checksum: image.checksum, range };
 }
 
-/** A single `bytes=` range, as Glance supports it. */
+/**
+ * A single `bytes=` range, the way Glance (webob) reads it: the end is capped
+ * at the image's end, a suffix longer than the image means the whole image,
+ * a start past the end or a malformed header is 416.
+ */
 export function parseRange(header: string | null, size: number): { start: number; end: number } | null {
   if (!header) return null;
-  const m = /^bytes=(.*)$/.exec(header.trim());
-  if (!m) return null;
-  const specs = m[1].split(',');
-  if (specs.length > 1) {
+  if (header.includes(',')) {
     throw new BadRequest('Requests with multiple ranges are not supported in Glance. You may make multiple single-range requests instead.');
   }
-  const r = /^\s*(\d*)-(\d*)\s*$/.exec(specs[0]);
-  if (!r || (r[1] === '' && r[2] === '')) return null;
-  let start: number;
-  let end: number;
-  if (r[1] === '') {
-    const suffix = Number(r[2]);
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(r[1]);
-    end = r[2] === '' ? size - 1 : Math.min(Number(r[2]), size - 1);
+  const m = /^\s*bytes\s*=\s*(\d*)-(\d*)\s*$/i.exec(header);
+  const unsatisfiable = (detail: string) => new GlanceError(416, 'The Range requested is not available.', `<br /><br />\n${detail}\n\n`);
+  if (!m || (m[1] === '' && m[2] === '') || (m[1] !== '' && m[2] !== '' && Number(m[2]) < Number(m[1]))) {
+    throw unsatisfiable('Invalid Range header.');
   }
-  if (start >= size || start > end) {
-    throw new GlanceError(416, 'Request Range Not Satisfiable', '<br /><br />\n\n\n', { 'Content-Range': `bytes */${size}` });
+  // webob reads `-0` as `0-`.
+  if (m[1] === '') return { start: Number(m[2]) === 0 ? 0 : Math.max(0, size - Number(m[2])), end: size - 1 };
+  const start = Number(m[1]);
+  if (start >= size) {
+    throw unsatisfiable(`Invalid start position in Range header. Start position MUST be in the inclusive range [0, ${size - 1}].`);
   }
-  return { start, end };
+  return { start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) };
 }
-

@@ -1,13 +1,16 @@
 // glance_store's filesystem driver: image data in one of several prioritized
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
-import { createReadStream, constants as fsc } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { constants as fsc } from 'node:fs';
+import { access, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
-import { StreamHasher, type Digests } from './hasher';
+import type { Digests } from './hasher';
+import { IngestPipeline } from './ingest';
+
+/** Download chunk size: large, so Next's per-chunk piping cost stays small. */
+const READ_CHUNK = 4 * 1024 * 1024;
 
 export interface StoredData extends Digests {
   location: string;
@@ -23,11 +26,15 @@ export class StorageFull extends RequestEntityTooLarge {
   }
 }
 
+/** image_size_cap, in Glance's words (ImageSizeLimitExceeded as the upload API reports it). */
 export class SizeLimitExceeded extends RequestEntityTooLarge {
-  constructor(cap: number) {
-    super(`Image exceeds the storage quota: The size of the data ${cap + 1} will exceed the limit. ${cap} bytes remaining.`);
+  constructor() {
+    super('The incoming image is too large: The provided image is too large.');
   }
 }
+
+/** The image was deleted while its data was arriving. */
+export class ImageDataGone extends Error {}
 
 /** The client went away or the body ended early: no data kept, nothing to answer. */
 export class UploadAborted extends GlanceError {
@@ -104,57 +111,109 @@ export class FilesystemStore {
    * the partial file is removed.
    */
   async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: { expectedSize: number | null; cap: number }): Promise<StoredData> {
-    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded(opts.cap);
+    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
     const final = path.join(dir, imageId);
-    const partial = path.join(dir, `.${imageId}.partial`);
-    const hasher = new StreamHasher();
+    const partial = FilesystemStore.partialPath(dir, imageId);
     const fh = await open(partial, 'wx', 0o640);
-    let size = 0;
+    const sink = new IngestPipeline(fh);
     let ok = false;
     try {
-      // Overlap the next network read with the current disk write.
-      let pending: Promise<unknown> = Promise.resolve();
       for await (const chunk of data) {
-        size += chunk.byteLength;
-        if (size > opts.cap) throw new SizeLimitExceeded(opts.cap);
-        hasher.update(chunk);
-        await pending;
-        pending = fh.write(chunk, 0, chunk.byteLength);
+        if (sink.size + chunk.byteLength > opts.cap) throw new SizeLimitExceeded();
+        const wait = sink.push(chunk);
+        if (wait) await wait;
       }
-      await pending;
-      if (opts.expectedSize !== null && size !== opts.expectedSize) {
-        throw new UploadAborted(`Request body ended after ${size} of ${opts.expectedSize} bytes`);
+      if (opts.expectedSize !== null && sink.size !== opts.expectedSize) {
+        throw new UploadAborted(`Request body ended after ${sink.size} of ${opts.expectedSize} bytes`);
       }
-      await fh.sync();
+      const digests = await sink.finish();
+      await fh.close();
+      // A delete during the upload removes the partial file: the upload is gone.
+      await rename(partial, final).catch((err) => {
+        throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new ImageDataGone() : err;
+      });
       ok = true;
+      return { location: FilesystemStore.locationOf(final), size: sink.size, ...digests };
     } catch (err) {
       throw translateWriteError(err);
     } finally {
-      await fh.close().catch(() => {});
-      if (!ok) await rm(partial, { force: true });
+      if (!ok) {
+        await sink.abandon();
+        await fh.close().catch(() => {});
+        await rm(partial, { force: true });
+      }
     }
-    const digests = await hasher.digest();
-    await rename(partial, final);
-    return { location: FilesystemStore.locationOf(final), size, ...digests };
   }
 
-  /** Open a byte range [start, end] (inclusive) of an image file. */
-  read(location: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(FilesystemStore.pathOf(location), {
-      start: range?.start,
-      end: range?.end,
-      highWaterMark: 1024 * 1024,
-    });
+  /**
+   * A byte range [start, end] (inclusive) of an image file as a web stream
+   * of large chunks: Next pipes route-handler bodies chunk by chunk, so few
+   * big chunks cost far less than many small ones. Up to four chunks are read
+   * ahead (16 MiB), so disk reads overlap the socket writes;
+   * the file is closed at the end, on error and when the client goes away.
+   */
+  read(location: string, range?: { start: number; end: number }): ReadableStream<Uint8Array> {
+    const file = FilesystemStore.pathOf(location);
+    let position = range?.start ?? 0;
+    const last = range?.end ?? Infinity;
+    let fh: FileHandle | null = null;
+    const close = async () => {
+      const h = fh;
+      fh = null;
+      await h?.close();
+    };
+    return new ReadableStream<Uint8Array>(
+      {
+        async start() {
+          fh = await open(file, 'r');
+        },
+        async pull(controller) {
+          try {
+            const want = Math.min(READ_CHUNK, last - position + 1);
+            const buf = Buffer.allocUnsafe(want);
+            const { bytesRead } = want > 0 ? await fh!.read(buf, 0, want, position) : { bytesRead: 0 };
+            if (bytesRead === 0) {
+              await close();
+              controller.close();
+              return;
+            }
+            position += bytesRead;
+            controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+          } catch (err) {
+            await close().catch(() => {});
+            controller.error(err);
+          }
+        },
+        async cancel() {
+          await close();
+        },
+      },
+      { highWaterMark: 4 },
+    );
   }
 
   async remove(location: string): Promise<void> {
     await rm(FilesystemStore.pathOf(location), { force: true });
   }
 
-  /** Partial files left by a crash (their uploads were reset at start-up). */
+  static partialPath(dir: string, imageId: string): string {
+    return path.join(dir, `.${imageId}.partial`);
+  }
+
+  /** An upload's partial file, wherever it is (a crashed upload, or a delete during one). */
   async removePartial(imageId: string): Promise<void> {
-    await Promise.all(this.dirs.map((d) => rm(path.join(d.path, `.${imageId}.partial`), { force: true })));
+    await Promise.all(this.dirs.map((d) => rm(FilesystemStore.partialPath(d.path, imageId), { force: true })));
+  }
+
+  /**
+   * Everything an interrupted upload may have left: the partial file, or the
+   * complete file if the crash came between its rename and the database
+   * commit. Only for images that have no location recorded.
+   */
+  async removeUnrecorded(imageId: string): Promise<void> {
+    await this.removePartial(imageId);
+    await Promise.all(this.dirs.map((d) => rm(path.join(d.path, imageId), { force: true })));
   }
 }
 

@@ -1,9 +1,9 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range).
-import { Readable } from 'node:stream';
 import { UnsupportedMediaType } from '@/lib/errors';
+import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
-import { openImageData, uploadImageData } from '@/lib/images/data';
+import { openImageData, uploadBody, uploadImageData } from '@/lib/images/data';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,8 +16,7 @@ export const PUT = glanceRoute<P>(async ({ req, ctx, params }) => {
   }
   const length = req.headers.get('content-length');
   await uploadImageData(ctx, params.imageId, {
-    // Node's web ReadableStream is async-iterable; TypeScript's DOM typing does not say so.
-    body: (req.body as unknown as AsyncIterable<Uint8Array> | null) ?? emptyBody(),
+    body: uploadBody(req.body, req.signal),
     contentLength: length === null ? null : Number(length),
   });
   return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
@@ -29,17 +28,15 @@ export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
   const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
   // Glance sends the whole image's md5 even for a range.
   if (data.checksum) headers['Content-MD5'] = data.checksum;
-  const body = Readable.toWeb(data.stream) as ReadableStream<Uint8Array>;
+  const body = data.stream;
   if (data.range) {
     headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
-    headers['Content-Length'] = String(data.range.end - data.range.start + 1);
+    headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
     return new Response(body, { status: 206, headers });
   }
-  headers['Content-Length'] = String(data.size);
+  headers[DECLARED_LENGTH] = String(data.size);
   return new Response(body, { status: 200, headers });
 });
-
-async function* emptyBody(): AsyncIterable<Uint8Array> {}
 
 const notAllowed = methodNotAllowed(['GET', 'PUT']);
 export const HEAD = notAllowed.HEAD;

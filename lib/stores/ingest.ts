@@ -1,0 +1,130 @@
+// The write side of an upload: incoming chunks are gathered into large slots
+// of one shared buffer; each full slot is written to the file and hashed by
+// both hash workers at the same time. A slot is reused only when its write
+// and both hashes are done, so memory stays bounded (SLOTS × SLOT_SIZE per
+// upload) and a slow disk or hash slows down the reading of the socket
+// instead of piling data up.
+import type { FileHandle } from 'node:fs/promises';
+import { ParallelHasher, type Digests } from './hasher';
+
+const SLOT_SIZE = 4 * 1024 * 1024;
+const SLOTS = 4;
+
+export class IngestPipeline {
+  private readonly buffer = new SharedArrayBuffer(SLOT_SIZE * SLOTS);
+  private readonly bytes = new Uint8Array(this.buffer);
+  /** Per slot: how many of {write, hashes} are still using it. */
+  private readonly busy = new Array<number>(SLOTS).fill(0);
+  private readonly hasher: ParallelHasher;
+  private waiter: { slot: number; wake: () => void } | null = null;
+  private failure: Error | null = null;
+  private readonly inflight = new Set<Promise<void>>();
+  private slot = 0;
+  private fill = 0;
+  private written = 0;
+  /** Bytes accepted so far. */
+  size = 0;
+
+  constructor(private readonly fh: FileHandle) {
+    this.hasher = new ParallelHasher(this.buffer, (slot) => this.release(slot), (err) => this.fail(err));
+  }
+
+  /**
+   * Take a chunk. Returns a promise only when the caller must wait (a slot
+   * was handed off and the next one is still busy): most chunks are just
+   * copied, without the cost of a promise per chunk.
+   */
+  push(chunk: Uint8Array): Promise<void> | void {
+    this.check();
+    this.size += chunk.byteLength;
+    const room = SLOT_SIZE - this.fill;
+    if (chunk.byteLength < room) {
+      this.bytes.set(chunk, this.slot * SLOT_SIZE + this.fill);
+      this.fill += chunk.byteLength;
+      return;
+    }
+    return this.pushAcross(chunk);
+  }
+
+  private async pushAcross(chunk: Uint8Array): Promise<void> {
+    let from = 0;
+    while (from < chunk.byteLength) {
+      const n = Math.min(SLOT_SIZE - this.fill, chunk.byteLength - from);
+      this.bytes.set(chunk.subarray(from, from + n), this.slot * SLOT_SIZE + this.fill);
+      this.fill += n;
+      from += n;
+      if (this.fill === SLOT_SIZE) await this.dispatch();
+    }
+  }
+
+  /** Flush the last slot, wait for every write and hash; the digests. */
+  async finish(): Promise<Digests> {
+    if (this.fill > 0) await this.dispatch();
+    for (let s = 0; s < SLOTS; s++) await this.idle(s);
+    this.check();
+    return this.hasher.digest();
+  }
+
+  /** Stop after a failure: wait for writes in flight (so the file can be closed) and drop the hash job. */
+  async abandon(): Promise<void> {
+    this.failure ??= new Error('upload abandoned');
+    this.hasher.drop();
+    await Promise.all(this.inflight);
+  }
+
+  private async dispatch(): Promise<void> {
+    const slot = this.slot;
+    const offset = slot * SLOT_SIZE;
+    const length = this.fill;
+    this.busy[slot] = 2;
+    this.hasher.update(slot, offset, length);
+    const write = this.writeAll(Buffer.from(this.buffer, offset, length), this.written).then(
+      () => this.release(slot),
+      (err: Error) => this.fail(err),
+    );
+    this.inflight.add(write);
+    void write.finally(() => this.inflight.delete(write));
+    this.written += length;
+    this.slot = (slot + 1) % SLOTS;
+    this.fill = 0;
+    await this.idle(this.slot);
+  }
+
+  private async writeAll(buf: Buffer, position: number): Promise<void> {
+    let done = 0;
+    while (done < buf.byteLength) {
+      const { bytesWritten } = await this.fh.write(buf, done, buf.byteLength - done, position + done);
+      done += bytesWritten;
+    }
+  }
+
+  private idle(slot: number): Promise<void> {
+    this.check();
+    if (this.busy[slot] === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.waiter = { slot, wake: resolve };
+    }).then(() => this.check());
+  }
+
+  private release(slot: number): void {
+    this.busy[slot]--;
+    if (this.waiter && (this.failure || this.busy[this.waiter.slot] === 0)) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.wake();
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.wake();
+    }
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+}
