@@ -6,6 +6,8 @@ const nextConfig = {
   // Native / server-only packages stay out of the bundle.
   serverExternalPackages: ['mariadb', '@prisma/adapter-mariadb', 'pino', '@tus/server', '@tus/file-store'],
   poweredByHeader: false,
+  // Glance never compresses its answers; image data is not compressible anyway.
+  compress: false,
   reactStrictMode: true,
 };
 module.exports = nextConfig;

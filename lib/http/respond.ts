@@ -1,5 +1,6 @@
 // Response builders in Glance's wire format.
 import { GlanceError, STATUS_TITLES } from '@/lib/errors';
+import { DECLARED_LENGTH } from './content-length';
 import { errorFormat } from './negotiate';
 import { pyJson } from './py-json';
 
@@ -33,7 +34,8 @@ export function errorResponse(err: GlanceError, accept: string | null): Response
       headers.set('Content-Type', 'text/html; charset=UTF-8');
       body = `<html>\n <head>\n  <title>${code}</title>\n </head>\n <body>\n  <h1>${code}</h1>\n  ${err.body(escapeHtml)}\n </body>\n</html>`;
   }
-  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  // Next drops Content-Length from route responses; see content-length.ts.
+  headers.set(DECLARED_LENGTH, String(Buffer.byteLength(body)));
   return new Response(body, { status: err.status, headers });
 }
 
@@ -41,7 +43,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   const text = pyJson(body);
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)), ...headers },
+    headers: { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(text)), ...headers },
   });
 }
 

@@ -1,5 +1,6 @@
 // Errors of the identity API, rendered as Keystone renders them:
 // {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
+import { DECLARED_LENGTH } from '@/lib/http/content-length';
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -17,7 +18,7 @@ export class KeystoneError extends Error {
 
   toResponse(): Response {
     const body = JSON.stringify({ error: { code: this.status, message: this.message, title: TITLES[this.status] ?? 'Error' } });
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(body)) };
     return new Response(body, { status: this.status, headers });
   }
 }

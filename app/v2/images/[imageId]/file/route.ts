@@ -1,6 +1,6 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range).
 import { UnsupportedMediaType } from '@/lib/errors';
-import { DECLARED_LENGTH } from '@/lib/http/content-length';
+import { imageDataResponse } from '@/lib/http/image-data';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { openImageData, uploadBody, uploadImageData } from '@/lib/images/data';
@@ -22,21 +22,9 @@ export const PUT = glanceRoute<P>(async ({ req, ctx, params }) => {
   return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
 });
 
-export const GET = glanceRoute<P>(async ({ req, ctx, params }) => {
-  const data = await openImageData(ctx, params.imageId, req.headers.get('range'));
-  if (!data.stream) return noContent();
-  const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
-  // Glance sends the whole image's md5 even for a range.
-  if (data.checksum) headers['Content-MD5'] = data.checksum;
-  const body = data.stream;
-  if (data.range) {
-    headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
-    headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
-    return new Response(body, { status: 206, headers });
-  }
-  headers[DECLARED_LENGTH] = String(data.size);
-  return new Response(body, { status: 200, headers });
-});
+export const GET = glanceRoute<P>(async ({ req, ctx, params }) =>
+  imageDataResponse(await openImageData(ctx, params.imageId, req.headers.get('range'))),
+);
 
 const notAllowed = methodNotAllowed(['GET', 'PUT']);
 export const HEAD = notAllowed.HEAD;
