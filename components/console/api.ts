@@ -34,24 +34,9 @@ export interface ImagePage {
   next?: string;
 }
 
-export interface TimelineEntry {
-  id: string;
-  action: string;
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  userId: string | null;
-  projectId: string | null;
-  requestId: string | null;
-  at: string;
-}
-
-export interface ImageDetail {
-  image: Image;
-  members: { member: string; status: string; created_at: string | null }[];
-  locations: { url: string; status: string }[] | null;
-  events: TimelineEntry[];
-}
+// The wire shapes come from the server module that builds them (type-only: nothing server-side is bundled).
+export type { TimelineEntry } from '@/lib/console/detail';
+export type ImageDetail = Omit<import('@/lib/console/detail').ImageDetail, 'image'> & { image: Image };
 
 export interface StatusFlow {
   statuses: string[];

@@ -2,7 +2,7 @@
 // `next start` on the configured address. Shared by npm start, the test
 // suite and the benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GlanceConfig } from '../../lib/config';
 import { migrate } from '../../lib/db/migrate';
@@ -79,4 +79,25 @@ export async function waitForHttp(url: string, exited: Promise<number | null>, t
     }
   }
   throw new Error(`server did not answer at ${url} in time`);
+}
+
+/** A glance-api.conf for a server of our own on loopback (tests, benchmark). */
+export function writeLoopbackConfig(dir: string, opts: { port: number; flavor: string; store: string; extra?: string }): string {
+  const configFile = path.join(dir, 'glance-api.conf');
+  writeFileSync(
+    configFile,
+    [
+      '[DEFAULT]',
+      'bind_host = 127.0.0.1',
+      `bind_port = ${opts.port}`,
+      `data_dir = ${path.join(dir, 'data')}`,
+      '[paste_deploy]',
+      `flavor = ${opts.flavor}`,
+      '[glance_store]',
+      opts.store,
+      opts.extra ?? '',
+      '',
+    ].join('\n'),
+  );
+  return configFile;
 }

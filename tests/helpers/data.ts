@@ -118,7 +118,8 @@ function dechunk(text: string): string | null {
 }
 
 export function putHead(id: string, headers: Record<string, string>): string {
-  const lines = [`PUT /v2/images/${id}/file HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/octet-stream'];
+  // Accept: */* as curl sends it (without any Accept, webob answers errors in text/plain).
+  const lines = [`PUT /v2/images/${id}/file HTTP/1.1`, 'Host: 127.0.0.1', 'Accept: */*', 'Content-Type: application/octet-stream'];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
   return lines.join('\n') + '\n';
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as mariadb from 'mariadb';
 import { migrate } from '../../lib/db/migrate';
 import { poolConfigFromUrl } from '../../lib/db/url';
-import { ROOT, startNext, waitForHttp, type ServerProcess } from '../../scripts/lib/server';
+import { ROOT, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../../scripts/lib/server';
 
 export interface ServerOptions {
   /** Extra INI text appended to the generated config (sections allowed). */
@@ -63,22 +63,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const store = opts.storeConfig
     ? opts.storeConfig(dir)
     : (mkdirSync(path.join(dir, 'images'), { recursive: true }), `filesystem_store_datadir = ${path.join(dir, 'images')}`);
-  const configFile = path.join(dir, 'glance-api.conf');
-  writeFileSync(
-    configFile,
-    [
-      '[DEFAULT]',
-      'bind_host = 127.0.0.1',
-      `bind_port = ${port}`,
-      `data_dir = ${path.join(dir, 'data')}`,
-      '[paste_deploy]',
-      `flavor = ${opts.flavor ?? 'noauth'}`,
-      '[glance_store]',
-      store,
-      opts.extraConfig ?? '',
-      '',
-    ].join('\n'),
-  );
+  const configFile = writeLoopbackConfig(dir, { port, flavor: opts.flavor ?? 'noauth', store, extra: opts.extraConfig });
   const proc: ServerProcess = await startNext({
     host: '127.0.0.1',
     port,

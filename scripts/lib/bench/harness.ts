@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedMariaDb } from '../embedded-mariadb';
-import { buildIfNeeded, migrateDatabase, startNext, waitForHttp, type ServerProcess } from '../server';
+import { buildIfNeeded, migrateDatabase, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../server';
 
 export interface BenchServer {
   dir: string;
@@ -57,21 +57,7 @@ export async function startBenchServer(log: (m: string) => void = console.log): 
     await migrateDatabase(databaseUrl, log);
     buildIfNeeded(log);
     const port = await freePort();
-    const configFile = path.join(dir, 'glance-api.conf');
-    writeFileSync(
-      configFile,
-      [
-        '[DEFAULT]',
-        'bind_host = 127.0.0.1',
-        `bind_port = ${port}`,
-        `data_dir = ${path.join(dir, 'data')}`,
-        '[paste_deploy]',
-        'flavor = noauth',
-        '[glance_store]',
-        `filesystem_store_datadir = ${storeDir}`,
-        '',
-      ].join('\n'),
-    );
+    const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: `filesystem_store_datadir = ${storeDir}` });
     server = await startNext({
       host: '127.0.0.1',
       port,
