@@ -1,15 +1,8 @@
 // Errors of the identity API, rendered as Keystone renders them:
 // {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
+import { STATUS_TITLES } from '@/lib/errors';
 import { DECLARED_LENGTH } from '@/lib/http/content-length';
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  500: 'Internal Server Error',
-};
+
 
 export class KeystoneError extends Error {
   constructor(readonly status: number, message: string) {
@@ -17,7 +10,7 @@ export class KeystoneError extends Error {
   }
 
   toResponse(): Response {
-    const body = JSON.stringify({ error: { code: this.status, message: this.message, title: TITLES[this.status] ?? 'Error' } });
+    const body = JSON.stringify({ error: { code: this.status, message: this.message, title: STATUS_TITLES[this.status] ?? 'Error' } });
     const headers: Record<string, string> = { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(body)) };
     return new Response(body, { status: this.status, headers });
   }

@@ -3,6 +3,7 @@
 // suite and the benchmark.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type { GlanceConfig } from '../../lib/config';
 import { migrate } from '../../lib/db/migrate';
@@ -100,4 +101,16 @@ export function writeLoopbackConfig(dir: string, opts: { port: number; flavor: s
     ].join('\n'),
   );
   return configFile;
+}
+
+/** A TCP port free on loopback right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }

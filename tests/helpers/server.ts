@@ -1,14 +1,15 @@
 // Starts a real server (next start) for a test file: its own database on the
 // suite's MariaDB, its own config file and store directories, a free port.
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as mariadb from 'mariadb';
 import { migrate } from '../../lib/db/migrate';
 import { poolConfigFromUrl } from '../../lib/db/url';
-import { ROOT, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../../scripts/lib/server';
+import { freePort, ROOT, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../../scripts/lib/server';
+
+export { freePort };
 
 export interface ServerOptions {
   /** Extra INI text appended to the generated config (sections allowed). */
@@ -44,16 +45,6 @@ export function databaseUrlFor(name: string): string {
   return u.toString();
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startServer(opts: ServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'glance-test-'));

@@ -4,11 +4,10 @@
 // test file) so the store is on the same disk as the test file; the dir is
 // removed at the end unless BENCH_KEEP=1.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedMariaDb } from '../embedded-mariadb';
-import { buildIfNeeded, migrateDatabase, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../server';
+import { buildIfNeeded, freePort, migrateDatabase, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../server';
 
 export interface BenchServer {
   dir: string;
@@ -21,16 +20,6 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startBenchServer(log: (m: string) => void = console.log): Promise<BenchServer> {
   const base = process.env.BENCH_DIR || os.tmpdir();
