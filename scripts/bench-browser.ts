@@ -77,6 +77,10 @@ async function main(): Promise<void> {
     const at = (a: string) => new Date(`${events.find((e) => e.action === a)!.at.replace(' ', 'T')}Z`).getTime();
     const transferMs = at('staged') - at('upload_started');
     const importMs = at('imported') - at('import_started');
+    console.log(`[bench] console upload: active after ${(browserTotal / 1000).toFixed(2)} s (staged after ${(staged / 1000).toFixed(2)} s), md5 ${browserMd5}`);
+    // Free the store before storing the same file again: a large file must not need twice its size on disk.
+    const removed = await fetch(`${server.url}/v2/images/${imageId}`, { method: 'DELETE' });
+    if (removed.status !== 204) throw new Error(`DELETE of the console-uploaded image answered ${removed.status}`);
 
     const created = await fetch(`${server.url}/v2/images`, {
       method: 'POST',
