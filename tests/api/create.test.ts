@@ -1,8 +1,8 @@
 // POST /v2/images as real Glance answers it (reference 03-create, 21, 24, 26,
 // 27, 28), in noauth mode: every request is an admin of project 'admin'.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { serverForFile, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
 import { curl } from '../helpers/curl';
 import { assertHtmlError, ISO, pyDumps, UUID, webobDetail, webobError } from '../helpers/glance';
@@ -10,14 +10,9 @@ import { assertHtmlError, ISO, pyDumps, UUID, webobDetail, webobError } from '..
 let server: TestServer;
 let api: ReturnType<typeof client>;
 
-before(async () => {
-  server = await startServer();
-  api = client(server.url);
-});
-
-after(async () => {
-  await server?.stop();
-  if (server) removeDir(server.dir);
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
 });
 
 const json = { 'Content-Type': 'application/json' };

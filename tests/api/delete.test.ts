@@ -1,24 +1,19 @@
 // DELETE /v2/images/{id} (reference 15-delete, 26-error-403-protected-delete):
 // status codes, and the soft delete as it shows in SQL.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { serverForFile, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
 import { assertHtmlError, webobError } from '../helpers/glance';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
 
-before(async () => {
-  server = await startServer();
-  api = client(server.url);
-});
-
-after(async () => {
-  await server?.stop();
-  if (server) removeDir(server.dir);
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
 });
 
 test('delete: 204, then 404 for GET, DELETE and /file; everything soft-deleted in SQL', async () => {

@@ -1,11 +1,11 @@
 // PUT /v2/images/{id}/file: the happy path (plain, chunked, Expect: 100-continue),
 // checksums, virtual_size, and the errors Glance answers with.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { serverForFile, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
 import { curl } from '../helpers/curl';
 import { events, filesIn, md5, qcow2, sha512 } from '../helpers/data';
@@ -14,14 +14,9 @@ let server: TestServer;
 let api: ReturnType<typeof client>;
 const OCTET = { 'Content-Type': 'application/octet-stream' };
 
-before(async () => {
-  server = await startServer();
-  api = client(server.url);
-});
-
-after(async () => {
-  await server?.stop();
-  if (server) removeDir(server.dir);
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
 });
 
 test('upload: 204, then active with size, md5 checksum, sha512 hash and virtual_size for raw', async () => {

@@ -1,8 +1,8 @@
 // Version discovery, /v2 redirects, schemas and info: byte for byte as real
 // Glance answers (reference transcripts 01-versions, 10-schemas, 11-info).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { serverForFile, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
 import { curl } from '../helpers/curl';
 import { assertHtmlError, NOT_FOUND, pyDumps, webobError, webobPage } from '../helpers/glance';
@@ -10,14 +10,9 @@ import { assertHtmlError, NOT_FOUND, pyDumps, webobError, webobPage } from '../h
 let server: TestServer;
 let api: ReturnType<typeof client>;
 
-before(async () => {
-  server = await startServer();
-  api = client(server.url);
-});
-
-after(async () => {
-  await server?.stop();
-  if (server) removeDir(server.dir);
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
 });
 
 const IDS = ['v2.15', 'v2.9', 'v2.7', 'v2.6', 'v2.5', 'v2.4', 'v2.3', 'v2.2', 'v2.1', 'v2.0'];

@@ -1,5 +1,6 @@
 // Starts a real server (next start) for a test file: its own database on the
 // suite's MariaDB, its own config file and store directories, a free port.
+import { after, before } from 'node:test';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,4 +103,17 @@ export async function startServerExpectingFailure(opts: ServerOptions): Promise<
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** One server for a test file: started before its tests, stopped and its directory removed after them. */
+export function serverForFile(onStart: (server: TestServer) => void, opts: ServerOptions = {}): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startServer(opts);
+    onStart(server);
+  });
+  after(async () => {
+    await server?.stop();
+    if (server) removeDir(server.dir);
+  });
 }
