@@ -9,5 +9,15 @@ const nextConfig = {
   // Glance never compresses its answers; image data is not compressible anyway.
   compress: false,
   reactStrictMode: true,
+  // Image data moves through Pages API routes, which get Node's request and
+  // response (see lib/http/node-route.ts); the public paths stay Glance's.
+  async rewrites() {
+    return {
+      beforeFiles: [
+        { source: '/v2/images/:imageId/file', destination: '/api/image-data/v2/:imageId' },
+        { source: '/api/console/images/:imageId/file', destination: '/api/image-data/console/:imageId' },
+      ],
+    };
+  },
 };
 module.exports = nextConfig;

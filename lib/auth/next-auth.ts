@@ -83,26 +83,28 @@ export function authOptions(): NextAuthOptions {
 /**
  * Who is using the console: the signed-in session (keystone flavor), the
  * trusted front end's headers, or noauth's admin. Null = must sign in.
+ * `requestHeaders`: the request's headers where Next's headers() is not
+ * available (Pages API routes); by default the current request's.
  */
-export async function signedInContext(): Promise<RequestContext | null> {
+export async function signedInContext(requestHeaders?: Headers): Promise<RequestContext | null> {
+  const h = requestHeaders ?? (await headers());
   const requestId = `req-${randomUUID()}`;
   const config = getConfig();
   if (config.authFlavor === 'noauth') return noauthContext(requestId, config);
   if (config.authFlavor === 'trusted-headers') {
     try {
-      return await contextFromHeaders(await headers(), requestId, '');
+      return await contextFromHeaders(h, requestId, '');
     } catch {
       return null;
     }
   }
-  const sid = await sessionId();
+  const sid = await sessionId(h);
   return sid ? consoleSessionContext(sid, requestId) : null;
 }
 
 /** The session id inside the (server-decrypted) next-auth JWT cookie. */
-async function sessionId(): Promise<string | null> {
+async function sessionId(h: Headers): Promise<string | null> {
   const { getToken } = await import('next-auth/jwt');
-  const h = await headers();
   const cookie = h.get('cookie') ?? '';
   const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).map((c) => {
     const i = c.indexOf('=');

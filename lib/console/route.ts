@@ -4,14 +4,17 @@
 import type { NextRequest } from 'next/server';
 import type { RequestContext } from '@/lib/auth/context';
 import { toErrorResponse } from '@/lib/http/route';
-import { consoleContext } from './session';
+import { signedInContext } from '@/lib/auth/next-auth';
+import { SIGN_IN_PATH } from './session';
 
 type Segment<P> = { params: Promise<P> };
 
 export function consoleRoute<P = Record<string, never>>(handler: (call: { req: NextRequest; ctx: RequestContext; params: P }) => Promise<Response>) {
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
-    // Outside the try: a redirect to the sign-in page must reach Next untouched.
-    const ctx = await consoleContext();
+    // The request's own headers, not Next's headers(): Pages API routes
+    // (the console's download) use this wrapper too.
+    const ctx = await signedInContext(req.headers);
+    if (!ctx) return new Response(null, { status: 307, headers: { Location: SIGN_IN_PATH } });
     try {
       const params = segment?.params ? await segment.params : ({} as P);
       return await handler({ req, ctx, params });

@@ -5,8 +5,10 @@ import { redirect } from 'next/navigation';
 import type { RequestContext } from '@/lib/auth/context';
 import { signedInContext } from '@/lib/auth/next-auth';
 
+export const SIGN_IN_PATH = '/dashboard/login';
+
 export async function consoleContext(): Promise<RequestContext> {
   const ctx = await signedInContext();
-  if (!ctx) redirect('/dashboard/login');
+  if (!ctx) redirect(SIGN_IN_PATH);
   return ctx;
 }

@@ -1,19 +1,21 @@
 // The HTTP answer for image data, shared by GET /v2/images/{id}/file and the
 // console's download link: 204 without data, else 200 or 206 (Range) with
 // Content-Length and the whole image's Content-MD5, as Glance sends them.
+// The bytes are written by the store straight to Node's response (node-route.ts).
 import type { Download } from '@/lib/images/data';
 import { DECLARED_LENGTH } from './content-length';
+import { responseWithNodeBody } from './node-route';
 import { noContent } from './respond';
 
 export function imageDataResponse(data: Download, extraHeaders: Record<string, string> = {}): Response {
-  if (!data.stream) return noContent();
+  if (!data.copyTo) return noContent();
   const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream', ...extraHeaders };
   if (data.checksum) headers['Content-MD5'] = data.checksum;
   if (data.range) {
     headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
     headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
-    return new Response(data.stream, { status: 206, headers });
+    return responseWithNodeBody(data.copyTo, { status: 206, headers });
   }
   headers[DECLARED_LENGTH] = String(data.size);
-  return new Response(data.stream, { status: 200, headers });
+  return responseWithNodeBody(data.copyTo, { status: 200, headers });
 }

@@ -1,12 +1,11 @@
 // Image data: PUT /file (upload) and GET /file (download, with Range).
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
-import { logger } from '@/lib/log';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
 import { assertCanModify } from '@/lib/policy';
 import { store } from '@/lib/stores';
-import { ImageDataGone, UploadAborted } from '@/lib/stores/filesystem';
+import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
 import { activeLocation, nowSeconds } from './repository';
 import { changeStatus, loadVisible } from './service';
@@ -72,44 +71,9 @@ async function restoreToQueued(ctx: RequestContext, id: string, cause: unknown):
   }
 }
 
-/**
- * The request body as chunks, ending in UploadAborted when the client goes
- * away. With Next 16 a hang-up shows as the body stream simply *ending*, with
- * request.signal already aborted (Node fires the response's 'close' in the
- * same socket 'close' handler that ends the request, before the end reaches
- * us), so the signal is checked after every read: otherwise a cut chunked
- * body would pass for a complete one. A stream error, or an abort while a
- * read is pending, ends the same way.
- */
-export async function* uploadBody(body: ReadableStream<Uint8Array> | null, signal: AbortSignal): AsyncIterable<Uint8Array> {
-  if (!body) return;
-  const reader = body.getReader();
-  const aborted = (how: string) => {
-    logger.debug({ how }, 'upload body aborted');
-    return new UploadAborted('The client closed the connection before the upload was complete');
-  };
-  const onAbort = () => void reader.cancel().catch(() => {});
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch (err) {
-        throw aborted(`body stream error: ${(err as Error)?.message}`);
-      }
-      if (signal.aborted) throw aborted(next.done ? 'request.signal, body ended' : 'request.signal');
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    reader.releaseLock();
-  }
-}
-
 export interface Download {
-  stream: ReadableStream<Uint8Array> | null;
+  /** Writes the image's bytes (the range, if any); null when the image has no data. */
+  copyTo: ((sink: ChunkSink, signal: AbortSignal) => Promise<void>) | null;
   size: number;
   checksum: string | null;
   range: { start: number; end: number } | null;
@@ -121,10 +85,16 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
     throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
   }
   const location = image.status === 'active' || image.status === 'deactivated' ? await activeLocation(id) : null;
-  if (!location || image.size === null) return { stream: null, size: 0, checksum: null, range: null };
+  if (!location || image.size === null) return { copyTo: null, size: 0, checksum: null, range: null };
   const size = Number(image.size);
   const range = parseRange(rangeHeader, size);
-  return { stream: store().read(location.value, range ?? undefined), size, checksum: image.checksum, range };
+  const bytes = range ?? { start: 0, end: size - 1 };
+  return {
+    copyTo: (sink, signal) => store().copyTo(location.value, bytes, sink, signal),
+    size,
+    checksum: image.checksum,
+    range,
+  };
 }
 
 /**

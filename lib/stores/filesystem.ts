@@ -2,15 +2,26 @@
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
 import { constants as fsc } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
 import type { Digests } from './hasher';
 import { IngestPipeline } from './ingest';
 
-/** Download chunk size: large, so Next's per-chunk piping cost stays small. */
-const READ_CHUNK = 4 * 1024 * 1024;
+/**
+ * Downloads go through a few buffers that are reused as soon as Node has
+ * written them: fresh buffers per chunk cost page faults, cache misses and
+ * garbage collections, about twice the time on loopback. 3 × 1 MiB measured
+ * best on this project's 2-core VMs (64 KiB chunks: 2× slower).
+ */
+const SEND_CHUNK = 1024 * 1024;
+const SEND_BUFFERS = 3;
+
+/** Where a download's chunks go (a Node Writable): `done` once the chunk's bytes are no longer needed. */
+export interface ChunkSink {
+  write(chunk: Uint8Array, done: (err?: Error | null) => void): unknown;
+}
 
 export interface StoredData extends Digests {
   location: string;
@@ -147,50 +158,38 @@ export class FilesystemStore {
   }
 
   /**
-   * A byte range [start, end] (inclusive) of an image file as a web stream
-   * of large chunks: Next pipes route-handler bodies chunk by chunk, so few
-   * big chunks cost far less than many small ones. Up to four chunks are read
-   * ahead (16 MiB), so disk reads overlap the socket writes;
-   * the file is closed at the end, on error and when the client goes away.
+   * Write bytes [start, end] (inclusive) of an image file to `sink`. The next
+   * chunk is read while earlier ones are being written; a buffer is read
+   * into again only once its previous chunk is written. Stops at the first
+   * write error or when `signal` aborts; the file is always closed.
    */
-  read(location: string, range?: { start: number; end: number }): ReadableStream<Uint8Array> {
-    const file = FilesystemStore.pathOf(location);
-    let position = range?.start ?? 0;
-    const last = range?.end ?? Infinity;
-    let fh: FileHandle | null = null;
-    const close = async () => {
-      const h = fh;
-      fh = null;
-      await h?.close();
-    };
-    return new ReadableStream<Uint8Array>(
-      {
-        async start() {
-          fh = await open(file, 'r');
-        },
-        async pull(controller) {
-          try {
-            const want = Math.min(READ_CHUNK, last - position + 1);
-            const buf = Buffer.allocUnsafe(want);
-            const { bytesRead } = want > 0 ? await fh!.read(buf, 0, want, position) : { bytesRead: 0 };
-            if (bytesRead === 0) {
-              await close();
-              controller.close();
-              return;
-            }
-            position += bytesRead;
-            controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
-          } catch (err) {
-            await close().catch(() => {});
-            controller.error(err);
-          }
-        },
-        async cancel() {
-          await close();
-        },
-      },
-      { highWaterMark: 4 },
-    );
+  async copyTo(location: string, range: { start: number; end: number }, sink: ChunkSink, signal: AbortSignal): Promise<void> {
+    const fh = await open(FilesystemStore.pathOf(location), 'r');
+    const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafeSlow(SEND_CHUNK));
+    const writing: (Promise<void> | undefined)[] = [];
+    const aborted = new Promise<never>((_, reject) => {
+      const stop = () => reject(signal.reason ?? new Error('aborted'));
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    aborted.catch(() => {});
+    try {
+      let position = range.start;
+      for (let n = 0; position <= range.end; n++) {
+        const slot = n % SEND_BUFFERS;
+        if (writing[slot]) await Promise.race([writing[slot], aborted]);
+        const want = Math.min(SEND_CHUNK, range.end - position + 1);
+        const { bytesRead } = await fh.read(buffers[slot], 0, want, position);
+        if (bytesRead === 0) throw new Error(`${location} ends before byte ${range.end}`);
+        position += bytesRead;
+        const chunk = bytesRead === SEND_CHUNK ? buffers[slot] : buffers[slot].subarray(0, bytesRead);
+        writing[slot] = new Promise<void>((resolve, reject) => sink.write(chunk, (err) => (err ? reject(err) : resolve())));
+        writing[slot].catch(() => {}); // seen when awaited in turn
+      }
+      await Promise.race([Promise.all(writing), aborted]);
+    } finally {
+      await fh.close();
+    }
   }
 
   async remove(location: string): Promise<void> {

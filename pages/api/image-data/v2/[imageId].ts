@@ -1,0 +1,37 @@
+// PUT /v2/images/{id}/file (upload) and GET (download, with Range), reached
+// through a rewrite in next.config.js. A Pages API route, not an App Router
+// one, to get Node's request and response for the data: see lib/http/node-route.ts.
+import { UnsupportedMediaType } from '@/lib/errors';
+import { imageDataResponse } from '@/lib/http/image-data';
+import { nodeRequestBody, nodeRoute } from '@/lib/http/node-route';
+import { noContent } from '@/lib/http/respond';
+import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { openImageData, uploadImageData } from '@/lib/images/data';
+
+export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
+
+type P = { imageId: string };
+
+const notAllowed = methodNotAllowed(['GET', 'PUT']);
+
+export default nodeRoute<P>(
+  {
+    GET: glanceRoute<P>(async ({ req, ctx, params }) =>
+      imageDataResponse(await openImageData(ctx, params.imageId, req.headers.get('range'))),
+    ),
+    PUT: (req, segment, node) =>
+      glanceRoute<P>(async ({ req, ctx, params }) => {
+        const type = req.headers.get('content-type');
+        if (type && type.split(';')[0].trim().toLowerCase() !== 'application/octet-stream') {
+          throw new UnsupportedMediaType(type);
+        }
+        const length = req.headers.get('content-length');
+        await uploadImageData(ctx, params.imageId, {
+          body: nodeRequestBody(node),
+          contentLength: length === null ? null : Number(length),
+        });
+        return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
+      })(req, segment),
+  },
+  (req) => notAllowed[req.method as 'POST']!(req),
+);
