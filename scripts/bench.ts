@@ -155,6 +155,8 @@ function table(r: Results): string {
     ['  vs parallel hashing limit', pct(up.of_hash_parallel), `~${pct(GLANCE.limits.hashParallel / GLANCE.upload.seconds)}`, '(info)', ''],
     [`download ${settings.sizeMb} MiB`, `${down.median_s} s = ${down.median_MBps} MB/s`, glanceGiB(GLANCE.download.seconds, GLANCE.download.MBps), '', ''],
     ['  vs cat', pct(down.of_cat), pct(GLANCE.cat.seconds / GLANCE.download.seconds), `>= ${pct(TARGETS.downloadOfCat)}`, verdict(down.of_cat >= TARGETS.downloadOfCat)],
+    ['  loopback ceiling: curl from memory (Node HTTP)', `${b.http_from_memory.median_s} s = ${b.http_from_memory.median_MBps} MB/s`, '', '(info)', ''],
+    ['  vs that ceiling', pct(down.of_http_from_memory), '', '(info)', ''],
     [`create, ${r.create.concurrency} keep-alive clients (${r.create.requests})`, `${r.create.req_per_s} req/s, p50 ${r.create.p50_ms} ms, p99 ${r.create.p99_ms} ms`, `${GLANCE.create.reqPerS} req/s, p50 ${GLANCE.create.p50} ms, p99 ${GLANCE.create.p99} ms`, 'no errors', verdict(Object.keys(r.create.errors).length === 0)],
     [`list ?limit=25 (${r.list.fill.visible} images)`, `p50 ${l25.p50_ms} ms, p99 ${l25.p99_ms} ms`, `p50 ${GLANCE.list25.p50} ms, p99 ${GLANCE.list25.p99} ms`, `p99 < ${TARGETS.list25P99Ms} ms`, verdict(l25.p99_ms < TARGETS.list25P99Ms)],
     [`list ?limit=1000 (${round(l1000.body_bytes / 1000, 0)} KB)`, `p50 ${l1000.p50_ms} ms, p99 ${l1000.p99_ms} ms`, `p50 ${GLANCE.list1000.p50} ms, p99 ${GLANCE.list1000.p99} ms`, '', ''],
@@ -176,7 +178,7 @@ interface Results {
   bytes: number;
   baselines: Baselines;
   upload: { runs: UploadRun[]; median_s: number; median_MBps: number; median_put_only_s: number; of_hash_serial: number; of_hash_parallel: number };
-  download: { runs: { http: string; seconds: number; bytes: number }[]; median_s: number; median_MBps: number; of_cat: number; md5_ok: boolean };
+  download: { runs: { http: string; seconds: number; bytes: number }[]; median_s: number; median_MBps: number; of_cat: number; of_http_from_memory: number; md5_ok: boolean };
   create: Awaited<ReturnType<typeof createLoad>>;
   list: { fill: Awaited<ReturnType<typeof fillForList>>; queries: GetLatency[]; name_query_hits_ok: boolean };
   rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number };
@@ -253,7 +255,7 @@ async function bench(server: BenchServer): Promise<Results> {
     of_hash_serial: round(baselines.hash_serial_s / upMedian),
     of_hash_parallel: round(baselines.hash_parallel.median_s / upMedian),
   };
-  const download = { runs: down.result.runs, median_s: round(downMedian), median_MBps: MB(bytes, downMedian), of_cat: round(baselines.cat.median_s / downMedian), md5_ok: md5Ok };
+  const download = { runs: down.result.runs, median_s: round(downMedian), median_MBps: MB(bytes, downMedian), of_cat: round(baselines.cat.median_s / downMedian), of_http_from_memory: round(baselines.http_from_memory.median_s / downMedian), md5_ok: md5Ok };
   const rss = {
     idle_kb: idle.stats.rss_max_kb,
     upload_peak_kb: up.stats.rss_max_kb,
