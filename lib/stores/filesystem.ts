@@ -2,7 +2,7 @@
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
 import { constants as fsc } from 'node:fs';
-import { access, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { access, chmod, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
@@ -124,12 +124,7 @@ export class FilesystemStore {
   async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: { expectedSize: number | null; cap: number }): Promise<StoredData> {
     if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
-    const final = path.join(dir, imageId);
-    const partial = FilesystemStore.partialPath(dir, imageId);
-    const fh = await open(partial, 'wx', 0o640);
-    const sink = new IngestPipeline(fh);
-    let ok = false;
-    try {
+    return this.writeNew(imageId, dir, async (sink) => {
       for await (const chunk of data) {
         if (sink.size + chunk.byteLength > opts.cap) throw new SizeLimitExceeded();
         const wait = sink.push(chunk);
@@ -138,6 +133,59 @@ export class FilesystemStore {
       if (opts.expectedSize !== null && sink.size !== opts.expectedSize) {
         throw new UploadAborted(`Request body ended after ${sink.size} of ${opts.expectedSize} bytes`);
       }
+    });
+  }
+
+  /**
+   * A complete file elsewhere (the console's staged upload) becomes the
+   * image's data. On the chosen directory's filesystem it is hashed where it
+   * lies and renamed into place: no copy, and no second image's worth of
+   * free space needed. Elsewhere it is copied like add() does, read straight
+   * into the hashing slots. On success `file` is gone or may be removed.
+   */
+  async adopt(imageId: string, file: string, opts: { size: number; cap: number }): Promise<StoredData> {
+    if (opts.size > opts.cap) throw new SizeLimitExceeded();
+    const dir = await this.chooseDir(opts.size);
+    const src = await open(file, 'r');
+    try {
+      const info = await src.stat();
+      if (info.size !== opts.size) throw new UploadAborted(`${file} has ${info.size} of ${opts.size} bytes`);
+      if (info.dev !== (await stat(dir)).dev) {
+        return await this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
+      }
+      const hashing = new IngestPipeline(null);
+      let digests: Digests;
+      try {
+        await hashing.takeFrom(src, 0, opts.size);
+        digests = await hashing.finish();
+      } catch (err) {
+        await hashing.abandon();
+        throw err;
+      }
+      const final = path.join(dir, imageId);
+      await chmod(file, 0o640);
+      try {
+        await rename(file, final);
+      } catch (err) {
+        // Same filesystem seen through two mounts (a bind mount): copy after all.
+        if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+        return await this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
+      }
+      return { location: FilesystemStore.locationOf(final), size: opts.size, ...digests };
+    } finally {
+      await src.close();
+    }
+  }
+
+  /** A new image file in `dir`, filled by `fill` through a write-and-hash pipeline, via a partial file. */
+  private async writeNew(imageId: string, dir: string, fill: (sink: IngestPipeline) => Promise<void>): Promise<StoredData> {
+    const final = path.join(dir, imageId);
+    const partial = FilesystemStore.partialPath(dir, imageId);
+    const fh = await open(partial, 'wx', 0o640);
+    const sink = new IngestPipeline(fh);
+    let ok = false;
+    try {
+      await fill(sink);
       const digests = await sink.finish();
       await fh.close();
       // A delete during the upload removes the partial file: the upload is gone.

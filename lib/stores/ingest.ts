@@ -4,6 +4,10 @@
 // and both hashes are done, so memory stays bounded (SLOTS × SLOT_SIZE per
 // upload) and a slow disk or hash slows down the reading of the socket
 // instead of piling data up.
+//
+// Without a file handle it only hashes (an import that moves a staged file
+// into place), and takeFrom() reads a file straight into the slots, so an
+// import neither allocates nor copies per chunk.
 import type { FileHandle } from 'node:fs/promises';
 import { ParallelHasher, type Digests } from './hasher';
 
@@ -25,7 +29,8 @@ export class IngestPipeline {
   /** Bytes accepted so far. */
   size = 0;
 
-  constructor(private readonly fh: FileHandle) {
+  /** `fh`: where the bytes are written; null to only hash them. */
+  constructor(private readonly fh: FileHandle | null) {
     this.hasher = new ParallelHasher(this.buffer, (slot) => this.release(slot), (err) => this.fail(err));
   }
 
@@ -57,6 +62,21 @@ export class IngestPipeline {
     }
   }
 
+  /** Take `length` bytes of `src` from `position`, read directly into the slots. */
+  async takeFrom(src: FileHandle, position: number, length: number): Promise<void> {
+    const end = position + length;
+    while (position < end) {
+      this.check();
+      const want = Math.min(SLOT_SIZE - this.fill, end - position);
+      const { bytesRead } = await src.read(this.bytes, this.slot * SLOT_SIZE + this.fill, want, position);
+      if (bytesRead === 0) throw new Error(`the file ended ${end - position} bytes early`);
+      position += bytesRead;
+      this.fill += bytesRead;
+      this.size += bytesRead;
+      if (this.fill === SLOT_SIZE) await this.dispatch();
+    }
+  }
+
   /** Flush the last slot, wait for every write and hash; the digests. */
   async finish(): Promise<Digests> {
     if (this.fill > 0) await this.dispatch();
@@ -76,24 +96,26 @@ export class IngestPipeline {
     const slot = this.slot;
     const offset = slot * SLOT_SIZE;
     const length = this.fill;
-    this.busy[slot] = 2;
+    this.busy[slot] = this.fh ? 2 : 1;
     this.hasher.update(slot, offset, length);
-    const write = this.writeAll(Buffer.from(this.buffer, offset, length), this.written).then(
-      () => this.release(slot),
-      (err: Error) => this.fail(err),
-    );
-    this.inflight.add(write);
-    void write.finally(() => this.inflight.delete(write));
-    this.written += length;
+    if (this.fh) {
+      const write = this.writeAll(this.fh, Buffer.from(this.buffer, offset, length), this.written).then(
+        () => this.release(slot),
+        (err: Error) => this.fail(err),
+      );
+      this.inflight.add(write);
+      void write.finally(() => this.inflight.delete(write));
+      this.written += length;
+    }
     this.slot = (slot + 1) % SLOTS;
     this.fill = 0;
     await this.idle(this.slot);
   }
 
-  private async writeAll(buf: Buffer, position: number): Promise<void> {
+  private async writeAll(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
     let done = 0;
     while (done < buf.byteLength) {
-      const { bytesWritten } = await this.fh.write(buf, done, buf.byteLength - done, position + done);
+      const { bytesWritten } = await fh.write(buf, done, buf.byteLength - done, position + done);
       done += bytesWritten;
     }
   }

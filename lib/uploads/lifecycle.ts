@@ -1,10 +1,9 @@
 // An image's way through a browser (tus) upload:
 //   queued → uploading   when the first chunk arrives
 //   uploading → importing when the last chunk is staged
-//   importing → active    once the staged file is streamed into the store, hashed
+//   importing → active    once the staged file is hashed and moved (or copied) into the store
 // and back to queued when the upload is cancelled, expires, or the import fails.
 // Every step goes through changeStatus(), so each leaves an image event.
-import { createReadStream } from 'node:fs';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
@@ -77,14 +76,16 @@ export async function importStaged(actor: Actor, id: string): Promise<void> {
   }
   if (!staged || staged.size === undefined || staged.offset !== staged.size) {
     await removeStaged(id);
+    // A restart right after the staged file was moved into the store, before
+    // the commit: that file is nobody's now (an importing image has no location).
+    await store().removeUnrecorded(id);
     await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', 'the staged data is missing or incomplete');
     return;
   }
   let stored;
   try {
     await store().removePartial(id); // a previous attempt cut short by a restart
-    const data = createReadStream(stagedPath(id), { highWaterMark: 1024 * 1024 });
-    stored = await store().add(id, data, { expectedSize: staged.size, cap: getConfig().imageSizeCap });
+    stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap });
   } catch (err) {
     await removeStaged(id);
     await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));

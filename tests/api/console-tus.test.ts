@@ -3,7 +3,8 @@
 // middle, expiry of abandoned uploads, deletion during an upload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
@@ -99,6 +100,50 @@ test('an upload survives a server restart and continues from the last stored chu
   const r = await activeRow(server, id);
   assert.equal(r.checksum, digests(data).md5);
   assert.equal(r.size, data.length);
+});
+
+test('staged on the store\'s filesystem, the staged file itself becomes the image file (moved, not copied)', async () => {
+  const data = qcow2Bytes(6 * CHUNK + 5);
+  const id = await createImage(server, 'moved');
+  assert.equal(await tusUpload({ endpoint: endpoint(server) }, id, data, 2), 'stopped');
+  const staged = statSync(path.join(server.dir, 'data', 'staging', id));
+  assert.equal(await tusUpload({ uploadUrl: `${endpoint(server)}/${id}` }, id, data), 'done');
+  const r = await activeRow(server, id);
+  assert.equal(r.checksum, digests(data).md5);
+  assert.equal(r.os_hash_value, digests(data).sha512);
+  const stored = statSync(path.join(server.dir, 'images', id));
+  assert.equal(stored.ino, staged.ino, 'the same inode: renamed into the store');
+  assert.equal(stored.mode & 0o777, 0o640);
+  assert.deepEqual(readdirSync(path.join(server.dir, 'data', 'staging')).filter((f) => f.startsWith(id)), []);
+});
+
+test('staged on another filesystem (a tmpfs), the import copies: same digests, staged data removed', async () => {
+  const stagingMount = mkdtempSync(path.join(os.tmpdir(), 'glance-staging-tmpfs-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', stagingMount]);
+  let other: TestServer | null = null;
+  try {
+    other = await startServer({ extraConfig: `[DEFAULT]\nnode_staging_uri = file://${stagingMount}\n` });
+    const data = qcow2Bytes(9 * CHUNK + 11);
+    const id = await createImage(other, 'copied');
+    assert.equal(await tusUpload({ endpoint: endpoint(other) }, id, data, 1), 'stopped');
+    const staged = statSync(path.join(stagingMount, id));
+    assert.equal(await tusUpload({ uploadUrl: `${endpoint(other)}/${id}` }, id, data), 'done');
+    const r = await activeRow(other, id);
+    assert.equal(r.checksum, digests(data).md5);
+    assert.equal(r.os_hash_value, digests(data).sha512);
+    assert.equal(r.size, data.length);
+    const stored = statSync(path.join(other.dir, 'images', id));
+    assert.notEqual(stored.dev, staged.dev, 'the store is on another filesystem');
+    assert.deepEqual(readdirSync(path.join(other.dir, 'images')), [id], 'no partial file left');
+    assert.deepEqual(readdirSync(stagingMount).filter((f) => f.startsWith(id)), []);
+    const down = await fetch(`${other.url}/v2/images/${id}/file`);
+    assert.ok(Buffer.from(await down.arrayBuffer()).equals(data));
+  } finally {
+    await other?.stop();
+    if (other) removeDir(other.dir);
+    execFileSync('umount', [stagingMount]);
+    rmSync(stagingMount, { recursive: true, force: true });
+  }
 });
 
 test('uploads only go to images waiting for data, with Glance-style refusals', async () => {
