@@ -59,7 +59,11 @@ export async function startNext(opts: { host: string; port: number; env: Record<
   const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', opts.host, '-p', String(opts.port)], {
     cwd: ROOT,
     stdio: opts.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
+    // MALLOC_ARENA_MAX=2: glibc gives every thread that allocates (the hash
+    // workers, libuv's pool) its own malloc arena, and uploads left ~30-45 MB
+    // more RSS in them. With two arenas the peak RSS over four 1 GiB uploads
+    // went from ~290 to ~245 MB, at the same upload speed (measured on this VM).
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited };
