@@ -6,7 +6,7 @@
 // buffers by undici, and a download's chunks cannot be reused because the
 // handler never learns when Node has written them. On a 2-core VM that cost
 // an upload of 1 GiB ~6 s instead of ~3.6 s and a download ~1.4 s instead of
-// ~0.6 s (npm run bench). A Pages API handler gets Node's own request and
+// ~0.6 s (curl and the shared probe on this VM). A Pages API handler gets Node's own request and
 // response, so the data path here reads the socket's chunks as they are and
 // writes the file through a few reused buffers.
 //
