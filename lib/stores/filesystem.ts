@@ -2,7 +2,7 @@
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
 import { constants as fsc } from 'node:fs';
-import { access, chmod, mkdir, open, rename, rm, stat, statfs } from 'node:fs/promises';
+import { access, chmod, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
@@ -147,21 +147,12 @@ export class FilesystemStore {
     if (opts.size > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.size);
     const src = await open(file, 'r');
+    const copy = () => this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
     try {
       const info = await src.stat();
       if (info.size !== opts.size) throw new UploadAborted(`${file} has ${info.size} of ${opts.size} bytes`);
-      if (info.dev !== (await stat(dir)).dev) {
-        return await this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
-      }
-      const hashing = new IngestPipeline(null);
-      let digests: Digests;
-      try {
-        await hashing.takeFrom(src, 0, opts.size);
-        digests = await hashing.finish();
-      } catch (err) {
-        await hashing.abandon();
-        throw err;
-      }
+      if (info.dev !== (await stat(dir)).dev) return await copy();
+      const digests = await hashFile(src, opts.size);
       const final = path.join(dir, imageId);
       await chmod(file, 0o640);
       try {
@@ -169,7 +160,7 @@ export class FilesystemStore {
       } catch (err) {
         // Same filesystem seen through two mounts (a bind mount): copy after all.
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-        return await this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
+        return await copy();
       }
       return { location: FilesystemStore.locationOf(final), size: opts.size, ...digests };
     } finally {
@@ -261,6 +252,18 @@ export class FilesystemStore {
   async removeUnrecorded(imageId: string): Promise<void> {
     await this.removePartial(imageId);
     await Promise.all(this.dirs.map((d) => rm(path.join(d.path, imageId), { force: true })));
+  }
+}
+
+/** md5 and sha512 of the first `size` bytes of an open file, through the hash-only pipeline. */
+async function hashFile(src: FileHandle, size: number): Promise<Digests> {
+  const hashing = new IngestPipeline(null);
+  try {
+    await hashing.takeFrom(src, 0, size);
+    return await hashing.finish();
+  } catch (err) {
+    await hashing.abandon();
+    throw err;
   }
 }
 
