@@ -96,9 +96,9 @@ for (const query of SORTS) {
         const seen: Row[] = [];
         let marker: Row | null = null;
         for (let pages = 0; pages <= rows.length; pages++) {
-          const after = marker && (afterMarker(sort, marker as Image) as Record<string, unknown>);
-          const rest = after ? rows.filter((r) => matches(r, after)) : rows;
-          const page = sorted(rest, order).slice(0, pageSize);
+          const after: Record<string, unknown> | null = marker && (afterMarker(sort, marker as Image) as Record<string, unknown>);
+          const rest: Row[] = after ? rows.filter((r) => matches(r, after)) : rows;
+          const page: Row[] = sorted(rest, order).slice(0, pageSize);
           if (page.length === 0) break;
           seen.push(...page);
           marker = page[page.length - 1];
