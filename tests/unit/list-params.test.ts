@@ -122,7 +122,16 @@ test("pythonInt is Python's int(): whitespace, sign and digit-group underscores"
 
 // The recorded list requests: refusals render to Glance's bytes, and the
 // `first`/`next` links of the answers are rebuilt from the query alone.
-for (const file of ['02-list-empty.txt', '06-list-with-items.txt', '14-list-filters-sort-paging.txt']) {
+const LIST_TRANSCRIPTS = ['02-list-empty.txt', '06-list-with-items.txt', '14-list-filters-sort-paging.txt'];
+
+test('the transcripts hold list requests with and without a next link', () => {
+  const calls = LIST_TRANSCRIPTS.flatMap((file) => [...recordedCalls(file).values()].filter((c) => c.request.url.pathname === '/v2/images'));
+  assert.ok(calls.filter((c) => c.status === 200).length >= 20);
+  assert.ok(calls.filter((c) => c.status === 200 && JSON.parse(c.response.body).next).length >= 2);
+  assert.ok(calls.filter((c) => c.status === 400).length >= 4);
+});
+
+for (const file of LIST_TRANSCRIPTS) {
   for (const [title, call] of recordedCalls(file)) {
     if (call.request.method !== 'GET' || call.request.url.pathname !== '/v2/images') continue;
     const query = call.request.url.searchParams;

@@ -107,8 +107,15 @@ test('any other media type is 415 with Accept-Patch listing both patch types', (
 // deserializer (400, 415, and 403 for read-only or reserved attributes)
 // renders to the very bytes Glance sent; every other one parses, because
 // Glance refused or accepted it only after loading the image.
-const transcripts = ['07-patch.txt', '21-error-400-invalid-disk-format.txt', '23-error-403-patch-readonly.txt', '24-error-400-bad-json.txt', '25-error-415-patch-content-type.txt', '26-error-403-protected-delete.txt'];
-for (const file of transcripts) {
+const PATCH_TRANSCRIPTS = ['07-patch.txt', '21-error-400-invalid-disk-format.txt', '23-error-403-patch-readonly.txt', '24-error-400-bad-json.txt', '25-error-415-patch-content-type.txt', '26-error-403-protected-delete.txt'];
+
+test('the transcripts hold the PATCH requests to replay', () => {
+  const calls = PATCH_TRANSCRIPTS.flatMap((file) => [...recordedCalls(file).values()].filter((c) => c.request.method === 'PATCH'));
+  assert.ok(calls.length >= 30, `only ${calls.length}`);
+  assert.ok(calls.filter((c) => c.status === 403).length >= 10);
+});
+
+for (const file of PATCH_TRANSCRIPTS) {
   for (const [title, call] of recordedCalls(file)) {
     if (call.request.method !== 'PATCH') continue;
     const { headers, body } = call.request;

@@ -84,6 +84,11 @@ test('offsets beyond 2^32 stay exact', () => {
 
 // The recorded downloads of the 1 MiB payload: Content-Range and
 // Content-Length of the 206s, and the exact bodies of the refusals.
+test('the transcript holds the recorded Range requests', () => {
+  const ranged = [...recordedCalls('05-download.txt').values()].filter((c) => c.request.headers.range);
+  assert.deepEqual(ranged.map((c) => c.status).sort(), [206, 206, 206, 400, 416]);
+});
+
 for (const [title, call] of recordedCalls('05-download.txt')) {
   const range = call.request.headers.range;
   if (!range) continue;
