@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of `npm start`, `npm test` and `npm run bench` on a fresh machine.
+// Entry point of `npm start`, `npm test`, `npm run test:unit` and `npm run bench` on a fresh machine.
 // Plain JavaScript on purpose: it runs before any dependency is installed.
 // It installs npm dependencies when package-lock.json changed since the last
 // install, generates the Prisma client, then hands over to scripts/<command>.ts.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...rest] = process.argv.slice(2);
-const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', bench: 'scripts/bench.ts', 'bench-browser': 'scripts/bench-browser.ts' };
+const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', 'test-unit': 'scripts/test-unit.ts', bench: 'scripts/bench.ts', 'bench-browser': 'scripts/bench-browser.ts' };
 if (!scripts[command]) {
   console.error(`unknown command ${command}; expected one of ${Object.keys(scripts).join(', ')}`);
   process.exit(2);

@@ -1,22 +1,32 @@
-// npm test: installs what the suite needs, starts a private MariaDB, builds
-// the app, then runs every tests/**/*.test.ts with Node's test runner. Each
-// test file starts its own server(s) on its own database (tests/helpers).
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+// npm test: runs the unit tier (tests/unit) first and stops there if it
+// fails; then installs what the rest needs, starts a private MariaDB, builds
+// the app, and runs every other tests/**/*.test.ts with Node's test runner.
+// Each of those files starts its own server(s) on its own database
+// (tests/helpers). Arguments filter the files of both by substring.
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
 import { ensureDebianPackages, MARIADB, TEST_TOOLS } from './lib/system-packages';
 import { buildIfNeeded, ROOT } from './lib/server';
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'helpers' ? [] : testFiles(p);
-    return name.endsWith('.test.ts') ? [p] : [];
-  }).sort();
-}
+import { isUnitTest, runNodeTests, runUnitTests, selectFiles, testFiles, TESTS_DIR } from './lib/test-runner';
 
 async function main(): Promise<number> {
+  const files = selectFiles(testFiles(TESTS_DIR), process.argv.slice(2));
+  if (files.length === 0) {
+    console.error('[test] no test file matches');
+    return 1;
+  }
+  const unit = files.filter(isUnitTest);
+  if (unit.length > 0) {
+    const code = await runUnitTests(unit);
+    if (code !== 0) {
+      console.error('[test] the unit tier failed; not starting the database or the build');
+      return code;
+    }
+  }
+  const rest = files.filter((f) => !isUnitTest(f));
+  if (rest.length === 0) return 0;
+
   ensureDebianPackages([...MARIADB, ...TEST_TOOLS]);
   const outDir = path.join(ROOT, 'test-output');
   const dbDir = path.join(outDir, 'mariadb');
@@ -31,14 +41,7 @@ async function main(): Promise<number> {
   await db.start();
   try {
     buildIfNeeded();
-    const filter = process.argv.slice(2);
-    const files = testFiles(path.join(ROOT, 'tests')).filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...process.env, TEST_DATABASE_URL: db.url('glance'), TEST_OUTPUT_DIR: outDir },
-    });
-    return await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+    return await runNodeTests(rest, { timeoutMs: 600_000, env: { TEST_DATABASE_URL: db.url('glance'), TEST_OUTPUT_DIR: outDir } });
   } finally {
     await db.stop();
   }

@@ -93,13 +93,15 @@ export function configFilePath(explicit?: string | null): string | null {
 
 export class ConfigError extends Error {}
 
+// The ini package decodes true, false and null to JSON values; oslo.config sees text.
 function last(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[v.length - 1] : v;
+  const value = Array.isArray(v) ? v[v.length - 1] : v;
+  return value === undefined ? undefined : String(value);
 }
 
 function all(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => s.trim()).filter((s) => s !== '');
+  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter((s) => s !== '');
 }
 
 function int(section: string, key: string, raw: string | undefined, fallback: number): number {

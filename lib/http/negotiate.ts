@@ -11,7 +11,14 @@ interface Range {
   type: string;
   subtype: string;
   q: number;
+  /** Media type parameters (before q): such a range matches only an offer with the same ones, and ours have none. */
+  hasParams: boolean;
 }
+
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
+const MEDIA_PARAM = new RegExp(`^${TOKEN}=(?:${TOKEN}|${QUOTED})$`);
+const ACCEPT_EXT = new RegExp(`^${TOKEN}(?:=(?:${TOKEN}|${QUOTED}))?$`);
 
 function parseAccept(header: string): Range[] | null {
   const ranges: Range[] = [];
@@ -20,15 +27,19 @@ function parseAccept(header: string): Range[] | null {
     if (media === '') continue;
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\/([!#$%&'*+.^_`|~0-9A-Za-z-]+)$/.exec(media);
     if (!m) return null;
-    let q = 1;
+    let q: number | null = null;
+    let hasParams = false;
     for (const p of params) {
-      const [name, value] = p.split('=').map((s) => s.trim());
-      if (name.toLowerCase() === 'q') {
-        if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(value ?? '')) return null;
-        q = Number(value);
-      }
+      if (q === null && /^q=/i.test(p)) {
+        if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(p.slice(2))) return null;
+        q = Number(p.slice(2));
+      } else if (q === null) {
+        // No spaces around "=", as RFC 7231's grammar (and webob) require.
+        if (!MEDIA_PARAM.test(p)) return null;
+        hasParams = true;
+      } else if (!ACCEPT_EXT.test(p)) return null;
     }
-    ranges.push({ type: m[1].toLowerCase(), subtype: m[2].toLowerCase(), q });
+    ranges.push({ type: m[1].toLowerCase(), subtype: m[2].toLowerCase(), q: q ?? 1, hasParams });
   }
   return ranges;
 }
@@ -43,7 +54,7 @@ export function errorFormat(accept: string | null): ErrorFormat {
     let match: { q: number; specificity: number } | null = null;
     for (const r of ranges) {
       const specificity =
-        r.type === type && r.subtype === subtype ? 3 : r.type === type && r.subtype === '*' ? 2 : r.type === '*' && r.subtype === '*' ? 1 : 0;
+        r.type === type && r.subtype === subtype ? (r.hasParams ? 0 : 3) : r.type === type && r.subtype === '*' ? 2 : r.type === '*' && r.subtype === '*' ? 1 : 0;
       if (specificity > (match?.specificity ?? 0)) match = { q: r.q, specificity };
     }
     if (match && match.q > 0 && (!best || match.q > best.q)) best = { format: subtype === 'html' ? 'html' : 'json', q: match.q };

@@ -24,7 +24,7 @@ export const TRANSITIONS: Readonly<Record<ImageStatus, readonly ImageStatus[]>> 
   importing: ['active', 'deleted', 'queued'],
   active: ['pending_delete', 'deleted', 'deactivated'],
   killed: ['deleted'],
-  pending_delete: ['deleted'],
+  pending_delete: ['deleted', 'active'],
   deleted: [],
   deactivated: ['active', 'deleted'],
 };
