@@ -111,9 +111,9 @@ function int(section: string, key: string, raw: string | undefined, fallback: nu
   return n;
 }
 
-/** oslo.config's boolean spellings. */
-function bool(section: string, key: string, raw: string | undefined, fallback: boolean): boolean {
-  const v = (raw ?? '').trim().toLowerCase();
+/** oslo.config's boolean spellings (the ini parser already turns true/false into booleans). */
+function bool(section: string, key: string, raw: string | boolean | undefined, fallback: boolean): boolean {
+  const v = String(raw ?? '').trim().toLowerCase();
   if (v === '') return fallback;
   if (['true', '1', 'on', 'yes'].includes(v)) return true;
   if (['false', '0', 'off', 'no'].includes(v)) return false;
