@@ -111,8 +111,9 @@ test('identity administration with the CLI, then sharing an image between two pr
   assert.equal(parseFields(await openstack(['user', 'show', 'demo-user'])).id, user.id);
 
   const demoEnv = { ...adminEnv, OS_USERNAME: 'demo-user', OS_PASSWORD: 'demo-secret', OS_PROJECT_NAME: 'demo' };
-  const shared = parseFields(await openstack(['image', 'create', 'shared-img', '--file', imageFile, '--disk-format', 'raw', '--container-format', 'bare', '--shared']));
-  const priv = parseFields(await openstack(['image', 'create', 'private-img', '--file', imageFile, '--private']));
+  // The file is a qcow2: uploaded as raw (the CLI's default) it would be refused.
+  const shared = parseFields(await openstack(['image', 'create', 'shared-img', '--file', imageFile, '--disk-format', 'qcow2', '--container-format', 'bare', '--shared']));
+  const priv = parseFields(await openstack(['image', 'create', 'private-img', '--file', imageFile, '--disk-format', 'qcow2', '--private']));
 
   // Not shared yet: the demo project sees neither image.
   assert.deepEqual(parseRows(await openstack(['image', 'list'], demoEnv)), []);
