@@ -52,21 +52,37 @@ export class ContentInspection implements ContentObserver {
     this.detector?.eat(chunk);
   }
 
-  /** All bytes are in: refuse (InvalidImageData) or accept and set virtualSize. */
+  /**
+   * All bytes are in: refuse (InvalidImageData) or accept and set virtualSize.
+   * Unlike Glance, the detected format's safety checks run even when a
+   * mismatch is let through (require_image_format_match off).
+   */
   conclude(): void {
     if (!this.detector) return;
     this.detector.finish();
-    let inspector: FormatInspector | null = null;
     try {
-      inspector = this.chosen();
-      const size = this.sizeFor(inspector);
-      inspector.safetyCheck();
+      const inspector = this.chosen();
+      let size = 0;
+      let mismatch: ImageFormatError | null = null;
+      try {
+        size = this.sizeFor(inspector);
+      } catch (err) {
+        if (!(err instanceof ImageFormatError) || this.requireMatch) throw err;
+        mismatch = err;
+      }
+      try {
+        inspector.safetyCheck();
+      } catch (err) {
+        if (err instanceof SafetyCheckFailed) {
+          logger.warn({ format: inspector.name, failures: err.failures }, 'image data failed safety checks');
+          throw new InvalidImageData('Image failed safety checks');
+        }
+        throw err;
+      }
+      if (mismatch) throw mismatch;
       this.virtualSize = size > 0 ? size : null;
     } catch (err) {
-      if (err instanceof SafetyCheckFailed) {
-        logger.warn({ format: inspector?.name, failures: err.failures }, 'image data failed safety checks');
-        throw new InvalidImageData('Image failed safety checks');
-      }
+      if (err instanceof InvalidImageData) throw err;
       if (err instanceof ImageFormatError) {
         if (this.requireMatch) throw new InvalidImageData(err.message);
         logger.warn({ diskFormat: this.diskFormat, reason: err.message }, 'image format did not match; virtual size unknown');

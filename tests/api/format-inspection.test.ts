@@ -56,7 +56,9 @@ before(async () => {
   const polyglot = readFileSync(fixture('disk.iso'));
   readFileSync(fixture('plain.qcow2')).subarray(0, 512).copy(polyglot, 0);
   writeFileSync(fixture('qcow2-in-system-area.iso'), polyglot);
-  writeFileSync(fixture('random.bin'), randomBytes(1 << 20));
+  const random = randomBytes(1 << 20);
+  random.writeUInt16LE(0, 510); // no MBR signature by chance (1 in 65536)
+  writeFileSync(fixture('random.bin'), random);
 });
 
 after(async () => {
@@ -111,8 +113,10 @@ test('a qcow2 with a backing file, or with an external data file, is refused', a
   assertRefused(await put(server, 'data-file.qcow2', 'qcow2'), 'Image failed safety checks');
 });
 
-test('qcow2 safety checks hold even with require_image_format_match off', async () => {
+test('safety checks hold even with require_image_format_match off, mismatch or not', async () => {
   assertRefused(await put(lenient, 'backed.qcow2', 'qcow2'), 'Image failed safety checks');
+  assertRefused(await put(lenient, 'backed.qcow2', 'vmdk'), 'Image failed safety checks');
+  assertRefused(await put(lenient, 'absolute-extent.vmdk', 'raw'), 'Image failed safety checks');
 });
 
 test('a qcow2 with an unknown incompatible feature bit is refused', async () => {

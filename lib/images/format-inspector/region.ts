@@ -40,26 +40,28 @@ export class CaptureRegion {
 
 /** The last `length` bytes of the stream; complete only once the stream has ended. */
 export class EndCaptureRegion {
-  private tail: Buffer = Buffer.alloc(0);
+  private readonly tail: Buffer;
+  private filled = 0;
   private ended = false;
 
-  constructor(readonly length: number) {}
+  constructor(readonly length: number) {
+    this.tail = Buffer.alloc(length);
+  }
 
   get data(): Buffer {
-    return this.tail;
+    return this.tail.subarray(this.length - this.filled);
   }
 
   get complete(): boolean {
-    return this.ended && this.tail.byteLength === this.length;
+    return this.ended && this.filled === this.length;
   }
 
+  /** Keeps the last `length` bytes right-aligned in one fixed buffer. */
   capture(chunk: Uint8Array): void {
-    if (chunk.byteLength >= this.length) {
-      this.tail = Buffer.from(chunk.subarray(chunk.byteLength - this.length));
-    } else {
-      const joined = Buffer.concat([this.tail, chunk]);
-      this.tail = joined.subarray(Math.max(0, joined.byteLength - this.length));
-    }
+    const n = Math.min(chunk.byteLength, this.length);
+    this.tail.copyWithin(0, n); // drop the oldest n bytes
+    this.tail.set(chunk.subarray(chunk.byteLength - n), this.length - n);
+    this.filled = Math.min(this.length, this.filled + n);
   }
 
   finish(): void {

@@ -36,7 +36,10 @@ function parseSparseHeader(b: Buffer): SparseHeader {
 
 /** Printable ASCII or whitespace only (a descriptor file, not a binary header). */
 function looksLikeText(b: Buffer): boolean {
-  for (const c of b) if (!((c >= 0x20 && c < 0x7f) || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f))) return false;
+  for (let i = 0; i < b.byteLength; i++) {
+    const c = b[i];
+    if (!((c >= 0x20 && c < 0x7f) || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f))) return false;
+  }
   return true;
 }
 
