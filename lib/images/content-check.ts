@@ -28,11 +28,12 @@ export class InvalidImageData extends GlanceError {
 
 /**
  * Detected formats that a disk_format `raw` image may hold: block-device
- * content (a partitioned disk, an ISO) is raw to anything that reads it.
- * Image container formats (qcow2, vmdk, ...) are not: a qcow2 labelled raw
- * is refused, where Glance only logs it.
+ * content (a partitioned disk, an ISO, a LUKS-encrypted volume as Cinder
+ * uploads it) is raw to anything that reads it. Virtual disk formats (qcow2,
+ * vmdk, vhd, vhdx, vdi, qed) are not: a qcow2 labelled raw is refused, where
+ * Glance only logs it.
  */
-const RAW_COMPATIBLE = new Set(['raw', 'gpt', 'iso']);
+const RAW_COMPATIBLE = new Set(['raw', 'gpt', 'iso', 'luks']);
 
 export class ContentInspection implements ContentObserver {
   private readonly detector: FormatDetector | null;

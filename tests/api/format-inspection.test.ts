@@ -38,6 +38,8 @@ before(async () => {
   qemuImg('create', '-q', '-f', 'vpc', '-o', 'subformat=fixed', fixture('fixed.vhd'), '4M');
   qemuImg('create', '-q', '-f', 'vhdx', fixture('disk.vhdx'), '5G');
   qemuImg('create', '-q', '-f', 'vdi', fixture('disk.vdi'), '6G');
+  // An encrypted volume, as Cinder uploads one (disk_format raw).
+  qemuImg('create', '-q', '-f', 'luks', '--object', 'secret,id=sec0,data=fixture', '-o', 'key-secret=sec0', fixture('volume.luks'), '8M');
   const isoRoot = fixture('iso-root');
   mkdirSync(isoRoot);
   writeFileSync(path.join(isoRoot, 'README.TXT'), 'hello from an ISO\n');
@@ -165,9 +167,10 @@ test('content that contradicts disk_format is refused with the mismatch named', 
   assertRefused(await put(server, 'disk.vdi', 'vmdk'), 'Image disk_format vmdk does not match stream data vdi');
 });
 
-test('raw takes unrecognized bytes and block-level content (an ISO); non-inspectable formats take unrecognized bytes', async () => {
+test('raw takes unrecognized bytes and block-level content (an ISO, a LUKS volume); non-inspectable formats take unrecognized bytes', async () => {
   assertAccepted(await put(server, 'random.bin', 'raw'), 1 << 20);
   assertAccepted(await put(server, 'disk.iso', 'raw'), readFileSync(fixture('disk.iso')).length);
+  assertAccepted(await put(server, 'volume.luks', 'raw'), readFileSync(fixture('volume.luks')).length);
   assertAccepted(await put(server, 'random.bin', 'ami'), null);
   assertRefused(await put(server, 'plain.qcow2', 'ami'), 'Image disk_format ami does not match stream data qcow2');
 });
