@@ -187,6 +187,14 @@ test('the refusal in the other answer formats, and its event', async () => {
     plain.res.text,
     '415 Unsupported Media Type\n\nThe request media type application/octet-stream is not supported by this server. \n\n Image disk_format vhdx does not match stream data raw',
   );
+  const html = await put(server, 'random.bin', 'vdi', '*/*');
+  assert.equal(html.res.status, 415);
+  assert.equal(
+    html.res.text,
+    '<html>\n <head>\n  <title>415 Unsupported Media Type</title>\n </head>\n <body>\n  <h1>415 Unsupported Media Type</h1>\n'
+      + '  The request media type application/octet-stream is not supported by this server.\n<br /><br />\n'
+      + 'Image disk_format vdi does not match stream data raw\n </body>\n</html>',
+  );
   const [row] = await server.query<{ action: string; reason: string }>(
     "select action, reason from image_events where image_id = ? and action = 'upload_failed'",
     [plain.id],
