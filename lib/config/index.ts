@@ -31,6 +31,8 @@ export interface GlanceConfig {
   stagingDir: string;
   /** An unfinished staged upload idle this long is removed and its image returned to queued. */
   stagingExpirySeconds: number;
+  /** [image_format] require_image_format_match: refuse uploads whose content is not their disk_format. */
+  requireImageFormatMatch: boolean;
   /** The embedded identity service (Keystone v3 subset at /v3). */
   identity: IdentityConfig;
   /** [keystone_authtoken]: when set, tokens are validated by that Keystone and our /v3 is off. */
@@ -111,6 +113,15 @@ function int(section: string, key: string, raw: string | undefined, fallback: nu
   return n;
 }
 
+/** oslo.config's boolean spellings (the ini parser already turns true/false into booleans). */
+function bool(section: string, key: string, raw: string | boolean | undefined, fallback: boolean): boolean {
+  const v = String(raw ?? '').trim().toLowerCase();
+  if (v === '') return fallback;
+  if (['true', '1', 'on', 'yes'].includes(v)) return true;
+  if (['false', '0', 'off', 'no'].includes(v)) return false;
+  throw new ConfigError(`[${section}] ${key} must be true or false, got "${raw}"`);
+}
+
 /** Parse `PATH[:PRIORITY]` the way glance_store's filesystem driver does. */
 export function parseStoreDirs(single: string | undefined, multi: string[], baseDir: string): StoreDir[] {
   const hasSingle = single !== undefined && single.trim() !== '';
@@ -140,6 +151,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const noauth: Section = doc.noauth ?? {};
   const identity: Section = doc.identity ?? {};
   const authtoken: Section = doc.keystone_authtoken ?? {};
+  const imageFormat: Section = doc.image_format ?? {};
   // Relative paths are taken from the project root (where npm start runs).
   const baseDir = root;
   const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
@@ -169,6 +181,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     logLevel: (last(dflt.log_level) ?? '').trim() || (last(dflt.debug) === 'true' ? 'debug' : 'info'),
     stagingDir: stagingDirOf(last(dflt.node_staging_uri), dataDir, baseDir),
     stagingExpirySeconds: int('DEFAULT', 'node_staging_expiry', last(dflt.node_staging_expiry), DEFAULT_STAGING_EXPIRY),
+    requireImageFormatMatch: bool('image_format', 'require_image_format_match', last(imageFormat.require_image_format_match), true),
     identity: parseIdentity(identity, baseDir),
     keystoneAuthtoken: parseAuthtoken(authtoken),
   };

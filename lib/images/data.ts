@@ -9,7 +9,7 @@ import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
 import { activeLocation, nowSeconds } from './repository';
 import { changeStatus, loadVisible } from './service';
-import { virtualSizeOf } from './virtual-size';
+import { ContentInspection } from './content-check';
 
 export interface UploadInput {
   body: AsyncIterable<Uint8Array>;
@@ -21,8 +21,9 @@ const goneMessage = (id: string) =>
 
 /**
  * PUT /file: queued → saving → active, the data streamed to the store while
- * hashed. Any failure removes the partial data and returns the image to
- * queued, as Glance's _restore() does; a delete during the upload is 410.
+ * hashed and inspected. Any failure (content refused by the inspection
+ * included) removes the partial data and returns the image to queued, as
+ * Glance's _restore() does; a delete during the upload is 410.
  */
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
   const image = await loadVisible(ctx, id);
@@ -30,16 +31,17 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
   if (image.status !== 'queued') throw new Conflict(new InvalidTransitionError(image.status, 'saving').message);
   await db().$transaction((tx) => changeStatus(tx, ctx, id, 'queued', 'saving', 'upload_started'));
 
+  const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
   try {
-    stored = await store().add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap });
+    stored = await store().add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     if (err instanceof ImageDataGone) throw new GlanceError(410, goneMessage(id));
     await restoreToQueued(ctx, id, err);
     throw err;
   }
   try {
-    const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
+    const virtualSize = inspection.virtualSize;
     await db().$transaction(async (tx) => {
       const now = nowSeconds();
       await changeStatus(tx, ctx, id, 'saving', 'active', 'upload_finished', {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
 import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
 import type { Digests } from './hasher';
-import { IngestPipeline } from './ingest';
+import { IngestPipeline, type ContentObserver } from './ingest';
 
 /**
  * Downloads go through a few buffers that are reused as soon as Node has
@@ -118,13 +118,17 @@ export class FilesystemStore {
 
   /**
    * Write `data` as the image's file. The bytes go to a hidden partial file
-   * that is renamed into place only when complete and hashed; on any failure
-   * the partial file is removed.
+   * that is renamed into place only when complete, hashed and accepted by
+   * `check` (format inspection); on any failure the partial file is removed.
    */
-  async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: { expectedSize: number | null; cap: number }): Promise<StoredData> {
+  async add(
+    imageId: string,
+    data: AsyncIterable<Uint8Array>,
+    opts: { expectedSize: number | null; cap: number; check?: ContentObserver },
+  ): Promise<StoredData> {
     if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
-    return this.writeNew(imageId, dir, async (sink) => {
+    return this.writeNew(imageId, dir, opts.check ?? null, async (sink) => {
       for await (const chunk of data) {
         if (sink.size + chunk.byteLength > opts.cap) throw new SizeLimitExceeded();
         const wait = sink.push(chunk);
@@ -141,18 +145,21 @@ export class FilesystemStore {
    * image's data. On the chosen directory's filesystem it is hashed where it
    * lies and renamed into place: no copy, and no second image's worth of
    * free space needed. Elsewhere it is copied like add() does, read straight
-   * into the hashing slots. On success `file` is gone or may be removed.
+   * into the hashing slots. `check` sees the bytes as they are read and may
+   * refuse them before anything is put in place. On success `file` is gone
+   * or may be removed.
    */
-  async adopt(imageId: string, file: string, opts: { size: number; cap: number }): Promise<StoredData> {
+  async adopt(imageId: string, file: string, opts: { size: number; cap: number; check?: ContentObserver }): Promise<StoredData> {
     if (opts.size > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.size);
     const src = await open(file, 'r');
-    const copy = () => this.writeNew(imageId, dir, (sink) => sink.takeFrom(src, 0, opts.size));
+    const copy = (check: ContentObserver | null) => this.writeNew(imageId, dir, check, (sink) => sink.takeFrom(src, 0, opts.size));
     try {
       const info = await src.stat();
       if (info.size !== opts.size) throw new UploadAborted(`${file} has ${info.size} of ${opts.size} bytes`);
-      if (info.dev !== (await stat(dir)).dev) return await copy();
-      const digests = await hashFile(src, opts.size);
+      if (info.dev !== (await stat(dir)).dev) return await copy(opts.check ?? null);
+      const digests = await hashFile(src, opts.size, opts.check ?? null);
+      opts.check?.conclude();
       const final = path.join(dir, imageId);
       await chmod(file, 0o640);
       try {
@@ -160,7 +167,7 @@ export class FilesystemStore {
       } catch (err) {
         // Same filesystem seen through two mounts (a bind mount): copy after all.
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-        return await copy();
+        return await copy(null); // already inspected
       }
       return { location: FilesystemStore.locationOf(final), size: opts.size, ...digests };
     } finally {
@@ -169,15 +176,21 @@ export class FilesystemStore {
   }
 
   /** A new image file in `dir`, filled by `fill` through a write-and-hash pipeline, via a partial file. */
-  private async writeNew(imageId: string, dir: string, fill: (sink: IngestPipeline) => Promise<void>): Promise<StoredData> {
+  private async writeNew(
+    imageId: string,
+    dir: string,
+    check: ContentObserver | null,
+    fill: (sink: IngestPipeline) => Promise<void>,
+  ): Promise<StoredData> {
     const final = path.join(dir, imageId);
     const partial = FilesystemStore.partialPath(dir, imageId);
     const fh = await open(partial, 'wx', 0o640);
-    const sink = new IngestPipeline(fh);
+    const sink = new IngestPipeline(fh, check);
     let ok = false;
     try {
       await fill(sink);
       const digests = await sink.finish();
+      check?.conclude();
       await fh.close();
       // A delete during the upload removes the partial file: the upload is gone.
       await rename(partial, final).catch((err) => {
@@ -255,9 +268,9 @@ export class FilesystemStore {
   }
 }
 
-/** md5 and sha512 of the first `size` bytes of an open file, through the hash-only pipeline. */
-async function hashFile(src: FileHandle, size: number): Promise<Digests> {
-  const hashing = new IngestPipeline(null);
+/** md5 and sha512 of the first `size` bytes of an open file, through the hash-only pipeline (and `check`). */
+async function hashFile(src: FileHandle, size: number, check: ContentObserver | null): Promise<Digests> {
+  const hashing = new IngestPipeline(null, check);
   try {
     await hashing.takeFrom(src, 0, size);
     return await hashing.finish();

@@ -5,11 +5,22 @@
 // upload) and a slow disk or hash slows down the reading of the socket
 // instead of piling data up.
 //
+// An optional observer sees each full slot before it is written (format
+// inspection): one call per slot, on the bytes in place, no copy.
+//
 // Without a file handle it only hashes (an import that moves a staged file
 // into place), and takeFrom() reads a file straight into the slots, so an
 // import neither allocates nor copies per chunk.
 import type { FileHandle } from 'node:fs/promises';
 import { ParallelHasher, type Digests } from './hasher';
+
+/** Looks at the bytes of an upload as they pass (see lib/images/content-check.ts). */
+export interface ContentObserver {
+  /** The next bytes of the stream, valid only during the call. Must not throw. */
+  eat(chunk: Uint8Array): void;
+  /** Every byte has been seen: throw to refuse the data. */
+  conclude(): void;
+}
 
 const SLOT_SIZE = 4 * 1024 * 1024;
 const SLOTS = 4;
@@ -39,8 +50,11 @@ export class IngestPipeline {
   /** Bytes accepted so far. */
   size = 0;
 
-  /** `fh`: where the bytes are written; null to only hash them. */
-  constructor(private readonly fh: FileHandle | null) {
+  /** `fh`: where the bytes are written; null to only hash them. `observer`: sees every byte, in order. */
+  constructor(
+    private readonly fh: FileHandle | null,
+    private readonly observer: ContentObserver | null = null,
+  ) {
     this.hasher = new ParallelHasher(this.buffer, (slot) => this.release(slot), (err) => this.fail(err));
   }
 
@@ -119,6 +133,7 @@ export class IngestPipeline {
     const offset = slot * SLOT_SIZE;
     const length = this.fill;
     this.busy[slot] = this.fh ? 2 : 1;
+    this.observer?.eat(this.bytes.subarray(offset, offset + length));
     this.hasher.update(slot, offset, length);
     if (this.fh) {
       const write = this.writeAll(this.fh, Buffer.from(this.buffer, offset, length), this.written).then(

@@ -12,7 +12,7 @@ import { recordEvent, type EventAction } from '@/lib/images/events';
 import { findLiveImage, nowSeconds } from '@/lib/images/repository';
 import { changeStatus } from '@/lib/images/service';
 import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-machine';
-import { virtualSizeOf } from '@/lib/images/virtual-size';
+import { ContentInspection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
 import { findStaged, removeStaged, stagedPath } from './staging';
@@ -63,8 +63,8 @@ export async function abandonUpload(actor: Actor, id: string, action: 'upload_ca
 }
 
 /**
- * Stream the staged file into the store (which hashes it, as for PUT /file),
- * then activate the image with its size, checksums and location. The staged
+ * Stream the staged file into the store (which hashes and inspects it, as
+ * for PUT /file: refused content never reaches the store), then activate the image with its size, checksums and location. The staged
  * copy is removed whatever happens; a failed import returns the image to queued.
  */
 export async function importStaged(actor: Actor, id: string): Promise<void> {
@@ -82,17 +82,18 @@ export async function importStaged(actor: Actor, id: string): Promise<void> {
     await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', 'the staged data is missing or incomplete');
     return;
   }
+  const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
   try {
     await store().removePartial(id); // a previous attempt cut short by a restart
-    stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap });
+    stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     await removeStaged(id);
     await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
     return;
   }
   try {
-    const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
+    const virtualSize = inspection.virtualSize;
     await db().$transaction(async (tx) => {
       await changeStatus(tx, actor as RequestContext | null, id, 'importing', 'active', 'imported', {
         size: BigInt(stored.size),

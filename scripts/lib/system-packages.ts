@@ -43,4 +43,7 @@ export const TEST_TOOLS: Need[] = [
   { file: '/usr/bin/chromium', pkg: 'chromium' },
   // A real Keystone for the delegated-mode tests ([keystone_authtoken]); the library only, no daemon.
   { file: '/usr/bin/keystone-wsgi-public', pkg: 'python3-keystone' },
+  // Real disk images (qcow2, vmdk, vhd, vhdx, vdi, ISO) for the format-inspection tests.
+  { file: '/usr/bin/qemu-img', pkg: 'qemu-utils' },
+  { file: '/usr/bin/genisoimage', pkg: 'genisoimage' },
 ];

@@ -19,7 +19,7 @@ let id: string;
 before(async () => {
   [server, headersServer] = await Promise.all([startServer(), startServer({ flavor: 'trusted-headers' })]);
   api = client(server.url);
-  id = (await api.createWithData(data, { disk_format: 'qcow2', container_format: 'bare' })).id;
+  id = (await api.createWithData(data, { disk_format: 'raw', container_format: 'bare' })).id;
 });
 
 after(async () => {

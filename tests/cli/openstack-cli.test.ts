@@ -3,12 +3,13 @@
 // identity administration, sharing between two projects, and `glance image-list`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { parseFields, parseRows, runCli } from '../helpers/openstack-cli';
 import { removeDir } from '../helpers/server';
+import { qcow2 } from '../helpers/data';
 
 let server: KeystoneServer;
 let adminEnv: Record<string, string>;
@@ -25,7 +26,7 @@ before(async () => {
   server = await startKeystoneServer();
   adminEnv = readOpenrc(server.openrc);
   imageFile = path.join(server.dir, 'cirros-0.3.5-x86_64-disk.img');
-  const data = randomBytes(3 * 1024 * 1024 + 17);
+  const data = qcow2(1n << 30n, 3 * 1024 * 1024 + 17); // uploaded as qcow2: it must look like one
   writeFileSync(imageFile, data);
   md5 = createHash('md5').update(data).digest('hex');
 });
@@ -110,8 +111,9 @@ test('identity administration with the CLI, then sharing an image between two pr
   assert.equal(parseFields(await openstack(['user', 'show', 'demo-user'])).id, user.id);
 
   const demoEnv = { ...adminEnv, OS_USERNAME: 'demo-user', OS_PASSWORD: 'demo-secret', OS_PROJECT_NAME: 'demo' };
-  const shared = parseFields(await openstack(['image', 'create', 'shared-img', '--file', imageFile, '--disk-format', 'raw', '--container-format', 'bare', '--shared']));
-  const priv = parseFields(await openstack(['image', 'create', 'private-img', '--file', imageFile, '--private']));
+  // The file is a qcow2: uploaded as raw (the CLI's default) it would be refused.
+  const shared = parseFields(await openstack(['image', 'create', 'shared-img', '--file', imageFile, '--disk-format', 'qcow2', '--container-format', 'bare', '--shared']));
+  const priv = parseFields(await openstack(['image', 'create', 'private-img', '--file', imageFile, '--disk-format', 'qcow2', '--private']));
 
   // Not shared yet: the demo project sees neither image.
   assert.deepEqual(parseRows(await openstack(['image', 'list'], demoEnv)), []);

@@ -2,7 +2,8 @@
 // with the right checksums, pause/resume, reload mid-upload, cancel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
 import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from './helpers/browser';
@@ -88,8 +89,10 @@ test('drop several files at once: each gets its own detected format, upload and 
   await signIn(page, server);
   const iso = Buffer.alloc(40_000, 7);
   iso.write('CD001', 32769);
-  const vmdk = Buffer.alloc(70_000, 9);
-  vmdk.write('KDMV', 0, 'latin1');
+  // A real (monolithicSparse) VMDK: the store inspects what it is given.
+  const vmdkFile = path.join(server.dir, 'appliance.vmdk');
+  execFileSync('qemu-img', ['create', '-q', '-f', 'vmdk', vmdkFile, '64M']);
+  const vmdk = readFileSync(vmdkFile);
   await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'installer.iso', data: iso }, { name: 'appliance.vmdk', data: vmdk }]);
   const isoCard = page.getByTestId('upload-card').filter({ hasText: 'installer.iso' });
   const vmdkCard = page.getByTestId('upload-card').filter({ hasText: 'appliance.vmdk' });

@@ -129,9 +129,12 @@ export function chunk(data: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`${data.byteLength.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
 }
 
-/** A minimal valid qcow2 (version 3) header for an image of `virtualSize` bytes, padded with random data. */
+/**
+ * A minimal valid qcow2 (version 3) header for an image of `virtualSize` bytes, padded with random data
+ * after the first sector (zeros there: no backing file, no feature bits, nothing another format matches).
+ */
 export function qcow2(virtualSize: bigint, total = 65536): Buffer {
-  const b = Buffer.concat([Buffer.alloc(104), randomBytes(total - 104)]);
+  const b = Buffer.concat([Buffer.alloc(512), randomBytes(total - 512)]);
   b.writeUInt32BE(0x514649fb, 0); // magic "QFI\xfb"
   b.writeUInt32BE(3, 4); // version
   b.writeUInt32BE(16, 20); // cluster_bits: 64 KiB clusters

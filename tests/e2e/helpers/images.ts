@@ -4,6 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 /** Bytes that start with a valid qcow2 v3 header (so format detection says qcow2). */
 export function qcow2Bytes(size: number, virtualSize = 1 << 30): Buffer {
   const buf = randomBytes(size);
+  // A clean first sector: no backing file, no feature bits, nothing another format would match.
+  buf.fill(0, 0, Math.min(size, 512));
   buf.write('QFI\xfb', 0, 'latin1');
   buf.writeUInt32BE(3, 4);
   buf.writeBigUInt64BE(BigInt(virtualSize), 24);
