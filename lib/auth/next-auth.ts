@@ -102,14 +102,25 @@ export async function signedInContext(requestHeaders?: Headers): Promise<Request
   return sid ? consoleSessionContext(sid, requestId) : null;
 }
 
+/** The Cookie header as name -> value; a cookie that does not decode is ignored (it is not ours). */
+function parseCookies(header: string): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const pair of header.split(/;\s*/)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) continue;
+    try {
+      cookies[decodeURIComponent(pair.slice(0, i))] = decodeURIComponent(pair.slice(i + 1));
+    } catch {
+      // URIError: malformed percent-encoding
+    }
+  }
+  return cookies;
+}
+
 /** The session id inside the (server-decrypted) next-auth JWT cookie. */
 async function sessionId(h: Headers): Promise<string | null> {
   const { getToken } = await import('next-auth/jwt');
-  const cookie = h.get('cookie') ?? '';
-  const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).map((c) => {
-    const i = c.indexOf('=');
-    return [decodeURIComponent(c.slice(0, i)), decodeURIComponent(c.slice(i + 1))];
-  }));
+  const cookies = parseCookies(h.get('cookie') ?? '');
   // Behind an HTTPS front end next-auth names the cookie __Secure-...
   const secureCookie = Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token'));
   const jwt = await getToken({ req: { headers: Object.fromEntries(h), cookies } as never, secret: authOptions().secret, secureCookie });
