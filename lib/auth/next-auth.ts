@@ -2,6 +2,7 @@
 // project, domain) against the same identity service the API uses. The JWT
 // cookie (encrypted) carries only a session id; the token stays server-side
 // (lib/identity/console-session.ts). Sign-out revokes the token.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,9 @@ function consoleSecret(): string {
 }
 
 let options: NextAuthOptions | null = null;
+
+/** The client address of the request being handled by next-auth (its authorize() only sees headers). */
+export const signInSource = new AsyncLocalStorage<string | null>();
 
 export function authOptions(): NextAuthOptions {
   if (options) return options;
@@ -50,7 +54,7 @@ export function authOptions(): NextAuthOptions {
             password: c?.password ?? '',
             project: c?.project ?? '',
             domain: c?.domain || 'Default',
-          });
+          }, signInSource.getStore() ?? null);
           return s ? { id: s.sessionId, name: s.userName, project: s.projectName } : null;
         },
       }),

@@ -1,11 +1,12 @@
 // Per-source throttling of failed sign-ins: keyed by the socket's peer
 // address (a client-chosen X-Forwarded-For changes nothing), 429 at once
 // when an address has failed too often, whichever user it tries; successes
-// do not count; parallel failures all count.
+// do not count; parallel failures all count; console sign-ins share the count.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { consoleBrowser, sessionCookie } from '../helpers/console';
 import { passwordAuth, readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { removeDir } from '../helpers/server';
 
@@ -96,4 +97,20 @@ test('parallel failures from one address all count: only the allowance is checke
   const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => signIn('127.0.0.15', admin.user, `wrong-${i}`)));
   const statuses = replies.map((r) => r.status).sort();
   assert.deepEqual(statuses, [...Array(ALLOWED_FAILURES).fill(401), ...Array(20 - ALLOWED_FAILURES).fill(429)]);
+});
+
+test('console sign-ins are throttled by the same address count as /v3', async () => {
+  // consoleBrowser connects from 127.0.0.1, which no other test here uses.
+  const b = consoleBrowser(server.url);
+  for (let i = 0; i < ALLOWED_FAILURES; i++) {
+    const r = await b.signIn({ username: admin.user, password: `console-wrong-${i}`, project: admin.project, domain: 'Default' });
+    assert.match(r.url, /error=CredentialsSignin/);
+  }
+  // The console's failures count for the address's /v3 attempts ...
+  assert.equal((await signIn('127.0.0.1', admin.user, admin.password)).status, 429);
+  // ... and its own: the right password is refused with the reason, and no session is made.
+  const refused = await b.signIn({ username: admin.user, password: admin.password, project: admin.project, domain: 'Default' });
+  assert.match(decodeURIComponent(refused.url), /error=Too many failed authentication attempts from this address/);
+  assert.equal(sessionCookie(b.jar), undefined);
+  assert.deepEqual(await server.query('SELECT id FROM console_sessions'), []);
 });
