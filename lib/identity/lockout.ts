@@ -42,9 +42,3 @@ export async function reserveAttempt(userId: string, p: LockoutPolicy = policy()
 export async function clearFailures(userId: string): Promise<void> {
   await db().identityUser.updateMany({ where: { id: userId, failedAuthCount: { gt: 0 } }, data: { failedAuthCount: 0, failedAuthAt: null } });
 }
-
-/** Whether the user is locked out now (for operators; authentication uses reserveAttempt). */
-export function isLockedOut(user: { failedAuthCount: number; failedAuthAt: Date | null }, p: LockoutPolicy = policy()): boolean {
-  if (p.attempts <= 0 || !user.failedAuthAt) return false;
-  return user.failedAuthCount >= p.attempts && user.failedAuthAt.getTime() + p.durationSeconds * 1000 > Date.now();
-}
