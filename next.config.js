@@ -16,6 +16,9 @@ const nextConfig = {
       beforeFiles: [
         { source: '/v2/images/:imageId/file', destination: '/api/image-data/v2/:imageId' },
         { source: '/api/console/images/:imageId/file', destination: '/api/image-data/console/:imageId' },
+        // Password checks are throttled by the client's address, which only Pages API routes see (lib/http/peer.ts).
+        { source: '/v3/auth/tokens', destination: '/api/identity/tokens' },
+        { source: '/v3/users/:userId/password', destination: '/api/identity/password/:userId' },
       ],
     };
   },

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...rest] = process.argv.slice(2);
-const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', 'test-unit': 'scripts/test-unit.ts', bench: 'scripts/bench.ts', 'bench-browser': 'scripts/bench-browser.ts' };
+const scripts = { start: 'scripts/start.ts', test: 'scripts/test.ts', 'test-unit': 'scripts/test-unit.ts', bench: 'scripts/bench.ts', 'bench-browser': 'scripts/bench-browser.ts', manage: 'scripts/manage.ts' };
 if (!scripts[command]) {
   console.error(`unknown command ${command}; expected one of ${Object.keys(scripts).join(', ')}`);
   process.exit(2);

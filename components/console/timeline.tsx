@@ -1,5 +1,5 @@
-// An image's status timeline: every event, who did it, when, and how long
-// the image spent before the next step.
+// An image's status timeline: every event, who did it (for those allowed to
+// know), when, and how long the image spent before the next step.
 import { formatDate, formatDuration, type TimelineEntry } from './api';
 
 const LABELS: Record<string, string> = {
@@ -19,6 +19,14 @@ const LABELS: Record<string, string> = {
   updated: 'Updated',
   reset_after_restart: 'Reset after restart',
 };
+
+/** "alice (project demo)", "project demo", or "the server"; empty when the viewer may not know. */
+function actorText(actor: TimelineEntry['actor']): string {
+  if (!actor) return '';
+  if (actor.user) return actor.project ? `${actor.user} (project ${actor.project})` : actor.user;
+  if (actor.project) return `project ${actor.project}`;
+  return actor.requestId ? 'anonymous' : 'the server';
+}
 
 const FAILURES = new Set(['upload_failed', 'import_failed', 'upload_expired', 'reset_after_restart']);
 
@@ -44,8 +52,7 @@ export function Timeline({ events }: { events: TimelineEntry[] }) {
             {e.reason && <p className={`text-sm ${failed ? 'text-red-700' : 'text-slate-600'}`}>{e.reason}</p>}
             <p className="text-xs text-slate-500">
               <time dateTime={e.at}>{formatDate(e.at)}</time>
-              {' · by '}
-              {e.userId ?? (e.projectId ? `project ${e.projectId}` : e.requestId ? 'anonymous' : 'the server')}
+              {e.actor && <span data-testid="timeline-actor">{` · by ${actorText(e.actor)}`}</span>}
               {took !== null && <span> · next step after {formatDuration(took)}</span>}
             </p>
           </li>

@@ -2,6 +2,7 @@
 // project, domain) against the same identity service the API uses. The JWT
 // cookie (encrypted) carries only a session id; the token stays server-side
 // (lib/identity/console-session.ts). Sign-out revokes the token.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,9 @@ function consoleSecret(): string {
 }
 
 let options: NextAuthOptions | null = null;
+
+/** The client address of the request being handled by next-auth (its authorize() only sees headers). */
+export const signInSource = new AsyncLocalStorage<string | null>();
 
 export function authOptions(): NextAuthOptions {
   if (options) return options;
@@ -50,7 +54,7 @@ export function authOptions(): NextAuthOptions {
             password: c?.password ?? '',
             project: c?.project ?? '',
             domain: c?.domain || 'Default',
-          });
+          }, signInSource.getStore() ?? null);
           return s ? { id: s.sessionId, name: s.userName, project: s.projectName } : null;
         },
       }),
@@ -102,14 +106,25 @@ export async function signedInContext(requestHeaders?: Headers): Promise<Request
   return sid ? consoleSessionContext(sid, requestId) : null;
 }
 
+/** The Cookie header as name -> value; a cookie that does not decode is ignored (it is not ours). */
+function parseCookies(header: string): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const pair of header.split(/;\s*/)) {
+    const i = pair.indexOf('=');
+    if (i <= 0) continue;
+    try {
+      cookies[decodeURIComponent(pair.slice(0, i))] = decodeURIComponent(pair.slice(i + 1));
+    } catch {
+      // URIError: malformed percent-encoding
+    }
+  }
+  return cookies;
+}
+
 /** The session id inside the (server-decrypted) next-auth JWT cookie. */
 async function sessionId(h: Headers): Promise<string | null> {
   const { getToken } = await import('next-auth/jwt');
-  const cookie = h.get('cookie') ?? '';
-  const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).map((c) => {
-    const i = c.indexOf('=');
-    return [decodeURIComponent(c.slice(0, i)), decodeURIComponent(c.slice(i + 1))];
-  }));
+  const cookies = parseCookies(h.get('cookie') ?? '');
   // Behind an HTTPS front end next-auth names the cookie __Secure-...
   const secureCookie = Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token'));
   const jwt = await getToken({ req: { headers: Object.fromEntries(h), cookies } as never, secret: authOptions().secret, secureCookie });

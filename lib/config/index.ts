@@ -45,6 +45,9 @@ export interface IdentityConfig {
   /** Failed password attempts before a user is locked out for lockoutDuration seconds. */
   lockoutFailureAttempts: number;
   lockoutDuration: number;
+  /** Failed sign-ins one client address may make per loginThrottleWindow seconds before it gets 429; 0 = off. */
+  loginThrottleFailures: number;
+  loginThrottleWindow: number;
   region: string;
   /** keystone-manage bootstrap's inputs; OS_BOOTSTRAP_* env variables override them. */
   bootstrapUsername: string;
@@ -198,6 +201,8 @@ function parseIdentity(s: Section, baseDir: string): IdentityConfig {
     tokenExpiration: int('identity', 'token_expiration', last(s.token_expiration), 3600),
     lockoutFailureAttempts: int('identity', 'lockout_failure_attempts', last(s.lockout_failure_attempts), 5),
     lockoutDuration: int('identity', 'lockout_duration', last(s.lockout_duration), 60),
+    loginThrottleFailures: int('identity', 'login_throttle_failures', last(s.login_throttle_failures), 20),
+    loginThrottleWindow: int('identity', 'login_throttle_window', last(s.login_throttle_window), 300),
     region: str(s, 'region_id') || 'RegionOne',
     bootstrapUsername: env.OS_BOOTSTRAP_USERNAME || str(s, 'bootstrap_username') || 'admin',
     bootstrapPassword: env.OS_BOOTSTRAP_PASSWORD || str(s, 'bootstrap_password') || null,

@@ -2,8 +2,17 @@
 // (for admins) locations, and the image's event timeline.
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
+import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reasons';
 import { loadVisible } from '@/lib/images/service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
+
+/** Who caused an event, by name where the identity directory knows it. */
+export interface TimelineActor {
+  /** null: the server itself (expiry, recovery after a restart). */
+  user: string | null;
+  project: string | null;
+  requestId: string | null;
+}
 
 export interface TimelineEntry {
   id: string;
@@ -11,9 +20,8 @@ export interface TimelineEntry {
   from: string | null;
   to: string | null;
   reason: string | null;
-  userId: string | null;
-  projectId: string | null;
-  requestId: string | null;
+  /** Only for those who may know who acts on the image: admins and the owner project's members. */
+  actor?: TimelineActor;
   at: string;
 }
 
@@ -24,17 +32,33 @@ export interface ImageDetail {
   events: TimelineEntry[];
 }
 
-export async function imageEvents(imageId: string): Promise<TimelineEntry[]> {
+/** id -> name for the users and projects of the given ids that the identity directory holds. */
+async function namesOf(userIds: string[], projectIds: string[]): Promise<{ users: Map<string, string>; projects: Map<string, string> }> {
+  const [users, projects] = await Promise.all([
+    userIds.length ? db().identityUser.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [],
+    projectIds.length ? db().identityProject.findMany({ where: { id: { in: projectIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  return { users: new Map(users.map((u) => [u.id, u.name])), projects: new Map(projects.map((p) => [p.id, p.name])) };
+}
+
+/** The timeline; `withActors` adds who did what (names, or ids the directory does not know). */
+export async function imageEvents(imageId: string, withActors: boolean): Promise<TimelineEntry[]> {
   const rows = await db().imageEvent.findMany({ where: { imageId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const ids = (pick: (e: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((v): v is string => !!v))];
+  const names = withActors ? await namesOf(ids((e) => e.userId), ids((e) => e.projectId)) : null;
   return rows.map((e) => ({
     id: String(e.id),
     action: e.action,
     from: e.fromStatus,
     to: e.toStatus,
-    reason: e.reason,
-    userId: e.userId,
-    projectId: e.projectId,
-    requestId: e.requestId,
+    reason: FAILURE_ACTIONS.has(e.action) ? publicFailureReason(e.reason) : e.reason,
+    ...(names && {
+      actor: {
+        user: e.userId ? names.users.get(e.userId) ?? e.userId : null,
+        project: e.projectId ? names.projects.get(e.projectId) ?? e.projectId : null,
+        requestId: e.requestId,
+      },
+    }),
     at: e.createdAt.toISOString(),
   }));
 }
@@ -45,10 +69,11 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
   const locations = ctx.isAdmin
     ? (await db().imageLocation.findMany({ where: { imageId: id, deleted: false }, orderBy: { id: 'asc' } })).map((l) => ({ url: l.value, status: l.status }))
     : null;
+  const mayKnowActors = ctx.isAdmin || (ctx.projectId !== null && ctx.projectId === row.owner);
   return {
     image,
     members: row.members.map((m) => ({ member: m.member, status: m.status, created_at: isoSeconds(m.createdAt) })),
     locations,
-    events: await imageEvents(id),
+    events: await imageEvents(id, mayKnowActors),
   };
 }

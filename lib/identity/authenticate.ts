@@ -1,10 +1,9 @@
 // POST /v3/auth/tokens: the password and token methods, project scope by id
-// or by name + domain, unscoped tokens, and the lockout after repeated
-// failed passwords (Keystone's [security_compliance] lockout_*).
-import { getConfig } from '@/lib/config';
+// or by name + domain, and unscoped tokens. Passwords are checked (with the
+// lockout and per-source throttling) in password-check.ts.
 import { db } from '@/lib/db/client';
 import { authRequired, badRequest, KeystoneError } from './errors';
-import { verifyPassword } from './password';
+import { checkUserPassword } from './password-check';
 import { issueToken, validateToken } from './tokens';
 
 type Obj = Record<string, unknown>;
@@ -39,34 +38,12 @@ async function findUser(ref: Obj) {
   return db().identityUser.findUnique({ where: { domainId_name: { domainId, name } } });
 }
 
-export class LockedOut extends KeystoneError {
-  constructor(userId: string) {
-    super(401, `The account is locked for user: ${userId}.`);
-  }
-}
-
-/** The password method: the user id, or 401 (with the lockout counters kept as Keystone keeps them). */
-async function passwordUser(password: Obj): Promise<string> {
+/** The password method: the user id, or the generic 401 (lib/identity/password-check.ts). */
+async function passwordUser(password: Obj, source: string | null): Promise<string> {
   const userRef = obj(password.user, 'identity/password/user');
   const secret = userRef.password;
   if (typeof secret !== 'string') throw badRequest("Invalid input for field 'identity/password/user/password': a string is required.");
-  const user = await findUser(userRef);
-  const { lockoutFailureAttempts: attempts, lockoutDuration: duration } = getConfig().identity;
-  if (user && attempts > 0 && user.failedAuthCount >= attempts && user.failedAuthAt) {
-    if (user.failedAuthAt.getTime() + duration * 1000 > Date.now()) throw new LockedOut(user.id);
-  }
-  const ok = await verifyPassword(secret, user?.passwordHash ?? null);
-  if (!user) throw authRequired();
-  if (!ok) {
-    const expired = user.failedAuthAt && user.failedAuthAt.getTime() + duration * 1000 <= Date.now();
-    await db().identityUser.update({
-      where: { id: user.id },
-      data: { failedAuthCount: expired ? 1 : { increment: 1 }, failedAuthAt: new Date() },
-    });
-    throw authRequired();
-  }
-  if (!user.enabled) throw authRequired();
-  if (user.failedAuthCount > 0) await db().identityUser.update({ where: { id: user.id }, data: { failedAuthCount: 0, failedAuthAt: null } });
+  const user = await checkUserPassword(await findUser(userRef), secret, source);
   return user.id;
 }
 
@@ -100,8 +77,11 @@ async function projectFromScope(scope: unknown, userId: string): Promise<string 
   return project.id;
 }
 
-/** Authenticate a POST /v3/auth/tokens body; returns the new token string. */
-export async function authenticate(body: unknown): Promise<string> {
+/**
+ * Authenticate a POST /v3/auth/tokens body; returns the new token string.
+ * `source`: the client's address (socket peer), for per-source throttling.
+ */
+export async function authenticate(body: unknown, source: string | null = null): Promise<string> {
   const auth = obj(obj(body, 'body').auth, 'auth');
   const identity = obj(auth.identity, 'auth/identity');
   const methods = identity.methods;
@@ -109,7 +89,7 @@ export async function authenticate(body: unknown): Promise<string> {
     throw badRequest("Invalid input for field 'identity/methods': a non-empty list of strings is required.");
   }
   if (methods.includes('password')) {
-    const userId = await passwordUser(obj(identity.password, 'identity/password'));
+    const userId = await passwordUser(obj(identity.password, 'identity/password'), source);
     const projectId = await projectFromScope(auth.scope, userId);
     return (await issueToken({ userId, projectId, methods: ['password'] })).token;
   }

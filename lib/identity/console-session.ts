@@ -38,8 +38,12 @@ function authBody(input: SignInInput) {
   };
 }
 
-/** Sign in with a password; null when the identity service refuses the credentials. */
-export async function signInWithPassword(input: SignInInput): Promise<ConsoleSignIn | null> {
+/**
+ * Sign in with a password; null when the identity service refuses the
+ * credentials. `source`: the client's address, for per-source throttling
+ * (a throttled address gets the 429 thrown, so the form can say so).
+ */
+export async function signInWithPassword(input: SignInInput, source: string | null = null): Promise<ConsoleSignIn | null> {
   if (!input.username || !input.password || !input.project) return null;
   const conf = getConfig().keystoneAuthtoken;
   const sessionId = randomBytes(32).toString('base64url');
@@ -55,7 +59,7 @@ export async function signInWithPassword(input: SignInInput): Promise<ConsoleSig
   }
   let token: string;
   try {
-    token = await authenticate(authBody(input));
+    token = await authenticate(authBody(input), source);
   } catch (err) {
     if (err instanceof KeystoneError && (err.status === 401 || err.status === 400)) return null;
     throw err;

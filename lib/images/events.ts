@@ -2,6 +2,8 @@
 // by the console as an image's status timeline.
 import type { RequestContext } from '@/lib/auth/context';
 import type { Db } from '@/lib/db/client';
+import { logger } from '@/lib/log';
+import { FAILURE_ACTIONS } from './failure-reasons';
 
 type Tx = Pick<Db, 'imageEvent'>;
 
@@ -27,6 +29,10 @@ export async function recordEvent(
   ctx: Pick<RequestContext, 'requestId' | 'userId' | 'projectId'> | null,
   e: { imageId: string; action: EventAction; from?: string | null; to?: string | null; reason?: string | null },
 ): Promise<void> {
+  // The raw reason (errno, paths) is for operators; the console shows a plain text (failure-reasons.ts).
+  if (e.reason && FAILURE_ACTIONS.has(e.action)) {
+    logger.warn({ imageId: e.imageId, action: e.action, reason: e.reason, requestId: ctx?.requestId ?? null }, 'image data operation failed');
+  }
   await tx.imageEvent.create({
     data: {
       imageId: e.imageId,

@@ -21,7 +21,8 @@ export function LoginForm({ initialError }: { initialError: string | null }) {
     });
     setBusy(false);
     if (!res || res.error) {
-      setError('Invalid credentials. Check user name, password, project and domain.');
+      // CredentialsSignin: refused credentials; anything else is the service's own words (e.g. too many failures).
+      setError(!res?.error || res.error === 'CredentialsSignin' ? 'Invalid credentials. Check user name, password, project and domain.' : res.error);
       return;
     }
     window.location.assign('/dashboard');

@@ -1,0 +1,26 @@
+// POST /v3/users/{user_id}/password (Keystone's self-service password
+// change), reached through a rewrite in next.config.js. A Pages API route for
+// the socket's peer address: the original password is throttled per source
+// like a sign-in (lib/http/peer.ts).
+import { KeystoneError } from '@/lib/identity/errors';
+import { changeOwnPassword } from '@/lib/identity/password-change';
+import { identityRoute, keystoneNoContent, readJsonBody } from '@/lib/identity/route';
+import { nodeRoute } from '@/lib/http/node-route';
+import { peerAddress, withNodeBody } from '@/lib/http/peer';
+
+export const config = { api: { bodyParser: false, externalResolver: true } };
+
+type P = { userId: string };
+
+export default nodeRoute<P>(
+  {
+    POST: (req, segment, node) =>
+      identityRoute<P>(async ({ req, params }) => {
+        await changeOwnPassword(params.userId, await readJsonBody(req), peerAddress(node));
+        return keystoneNoContent();
+      })(withNodeBody(req, node), segment),
+  },
+  identityRoute(async () => {
+    throw new KeystoneError(405, 'The method is not allowed for the requested URL.');
+  }),
+);

@@ -1,0 +1,96 @@
+// npm run manage -- <command> [args] [--config-file PATH]: operator commands
+// against the service's database (the one `npm start` uses: DATABASE_URL,
+// [database] connection, or the embedded MariaDB under the data directory,
+// started here for the duration of the command when it is not running).
+//   unlock-user NAME [--domain NAME]      clear a user's lockout (the admin's too)
+//   reset-password NAME [--domain NAME]   new password from stdin, or a generated one printed
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as mariadb from 'mariadb';
+import { loadConfig } from '../lib/config';
+import { poolConfigFromUrl } from '../lib/db/url';
+import { EmbeddedMariaDb } from './lib/embedded-mariadb';
+
+const USAGE = 'usage: npm run manage -- unlock-user NAME | reset-password NAME  [--domain NAME] [--config-file PATH]';
+
+function option(args: string[], name: string): string | null {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return null;
+  const value = args[i].includes('=') ? args[i].split('=').slice(1).join('=') : args[i + 1];
+  args.splice(i, args[i].includes('=') ? 1 : 2);
+  return value ?? null;
+}
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    const conn = await mariadb.createConnection({ ...poolConfigFromUrl(url), connectTimeout: 2000 });
+    await conn.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The database URL, and a stop function when this command had to start the embedded MariaDB. */
+async function database(configFile: string | null): Promise<{ url: string; stop: () => Promise<void> }> {
+  const config = loadConfig(configFile);
+  if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
+  const embedded = new EmbeddedMariaDb({ dir: `${config.dataDir}/db` });
+  if (existsSync(embedded.socket) && (await reachable(embedded.url('glance')))) return { url: embedded.url('glance'), stop: async () => {} };
+  if (!existsSync(embedded.datadir)) throw new Error(`no database yet under ${embedded.dir}: run npm start once first`);
+  await embedded.start();
+  return { url: embedded.url('glance'), stop: () => embedded.stop() };
+}
+
+function newPasswordFromStdin(): string | null {
+  if (process.stdin.isTTY) return null;
+  const line = readFileSync(0, 'utf8').split('\n')[0].replace(/\r$/, '');
+  return line === '' ? null : line;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const configFile = option(args, '--config-file');
+  if (configFile) process.env.GLANCE_CONFIG_FILE = configFile;
+  const domain = option(args, '--domain') ?? 'Default';
+  const [command, name, ...rest] = args;
+  if (!command || !name || rest.length > 0 || !['unlock-user', 'reset-password'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const db = await database(configFile);
+  // The service's modules read DATABASE_URL through the config on first use.
+  process.env.DATABASE_URL = db.url;
+  const { unlockUser, resetPassword, OperatorError } = await import('../lib/identity/operator');
+  try {
+    if (command === 'unlock-user') {
+      const failures = await unlockUser(name, domain);
+      console.log(`[manage] user "${name}" unlocked (${failures} failed attempts forgotten)`);
+    } else {
+      const given = newPasswordFromStdin();
+      const password = given ?? randomBytes(18).toString('base64url');
+      await resetPassword(name, password, domain);
+      console.log(`[manage] new password set for "${name}"; its tokens are revoked`);
+      if (!given) console.log(`[manage] password: ${password}`);
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof OperatorError) {
+      console.error(`[manage] ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    const { db: client } = await import('../lib/db/client');
+    await client().$disconnect();
+    await db.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[manage] ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  },
+);
