@@ -4,6 +4,7 @@ import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { loadVisible } from '@/lib/images/service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
+import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
 
 export interface TimelineEntry {
   id: string;
@@ -22,6 +23,8 @@ export interface ImageDetail {
   members: { member: string; status: string; created_at: string | null }[];
   locations: { url: string; status: string }[] | null;
   events: TimelineEntry[];
+  /** Which actions the policy allows this caller on this image (the console offers only those). */
+  allowed: ImageActions;
 }
 
 export async function imageEvents(imageId: string): Promise<TimelineEntry[]> {
@@ -41,6 +44,7 @@ export async function imageEvents(imageId: string): Promise<TimelineEntry[]> {
 
 export async function imageDetail(ctx: RequestContext, id: string): Promise<ImageDetail> {
   const row = await loadVisible(ctx, id);
+  enforceOnImage(ctx, 'get_image', row);
   const image = imageView(row); // exactly what GET /v2/images/{id} shows
   const locations = ctx.isAdmin
     ? (await db().imageLocation.findMany({ where: { imageId: id, deleted: false }, orderBy: { id: 'asc' } })).map((l) => ({ url: l.value, status: l.status }))
@@ -50,5 +54,6 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
     members: row.members.map((m) => ({ member: m.member, status: m.status, created_at: isoSeconds(m.createdAt) })),
     locations,
     events: await imageEvents(id),
+    allowed: imageActions(ctx, row),
   };
 }

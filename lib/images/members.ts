@@ -5,7 +5,7 @@ import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
-import { assertCanAddMember, assertCanDeleteMember, assertCanUpdateMember, visibleMembers } from '@/lib/policy';
+import { enforceOnMembers, visibleMembers } from '@/lib/policy';
 import { nowSeconds } from './repository';
 import { loadVisible } from './service';
 import { isoSeconds } from './view';
@@ -36,6 +36,7 @@ function bodyObject(body: unknown): Record<string, unknown> {
 export async function listMembers(ctx: RequestContext, imageId: string) {
   const image = await loadVisible(ctx, imageId);
   onlyShared(image);
+  enforceOnMembers(ctx, 'get_members', image);
   const rows = await db().imageMember.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
   return { members: visibleMembers(ctx, image, rows).map(memberView), schema: '/v2/schemas/members' };
 }
@@ -43,6 +44,7 @@ export async function listMembers(ctx: RequestContext, imageId: string) {
 async function findMember(ctx: RequestContext, imageId: string, member: string) {
   const image = await loadVisible(ctx, imageId);
   onlyShared(image);
+  enforceOnMembers(ctx, 'get_member', image);
   const row = await db().imageMember.findFirst({ where: { imageId, member, deleted: false } });
   if (!row || visibleMembers(ctx, image, [row]).length === 0) {
     throw new NotFound(`${member} not found in the member list of the image ${imageId}.`);
@@ -56,7 +58,8 @@ export async function showMember(ctx: RequestContext, imageId: string, member: s
 
 export async function addMember(ctx: RequestContext, imageId: string, body: unknown): Promise<MemberView> {
   const image = await loadVisible(ctx, imageId);
-  assertCanAddMember(ctx, image);
+  if (image.visibility !== 'shared') throw new Forbidden(`Not allowed to create members for image ${imageId}.`);
+  enforceOnMembers(ctx, 'add_member', image);
   const member = bodyObject(body).member;
   if (member === undefined) throw new BadRequest('Member to be added not specified');
   if (typeof member !== 'string' || member.trim() === '' || member.length > 255) {
@@ -75,7 +78,7 @@ export async function addMember(ctx: RequestContext, imageId: string, body: unkn
 
 export async function updateMember(ctx: RequestContext, imageId: string, member: string, body: unknown): Promise<MemberView> {
   const { image, row } = await findMember(ctx, imageId, member);
-  assertCanUpdateMember(ctx, image, member);
+  enforceOnMembers(ctx, 'modify_member', image);
   const status = bodyObject(body).status;
   if (status === undefined) throw new BadRequest('Status not specified');
   if (typeof status !== 'string' || !(MEMBER_STATUSES as readonly string[]).includes(status)) {
@@ -87,7 +90,7 @@ export async function updateMember(ctx: RequestContext, imageId: string, member:
 
 export async function removeMember(ctx: RequestContext, imageId: string, member: string): Promise<void> {
   const { image, row } = await findMember(ctx, imageId, member);
-  assertCanDeleteMember(ctx, image);
+  enforceOnMembers(ctx, 'delete_member', image);
   const now = nowSeconds();
   await db().imageMember.update({ where: { id: row.id }, data: { deleted: true, deletedAt: now, updatedAt: now } });
 }
