@@ -1,7 +1,7 @@
 // Server start-up: refuse to run with unusable store directories or a bad
 // policy file, warn when nobody is asked who they are (noauth), and put
 // back any upload a crash left in `saving` (Glance would leave it stuck).
-import { getConfig } from '@/lib/config';
+import { ConfigError, getConfig, type GlanceConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
@@ -30,8 +30,20 @@ function loadPolicy(): void {
   }
 }
 
+/** The configuration, or stop: Next keeps serving when instrumentation throws, and a bad config must not serve. */
+function configOrStop(): GlanceConfig {
+  try {
+    return getConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.fatal(err.message);
+    console.error(`glance-api: ${err.message}`);
+    process.exit(1);
+  }
+}
+
 export async function startUp(): Promise<void> {
-  const config = getConfig();
+  const config = configOrStop();
   if (config.authFlavor === 'noauth') {
     logger.warn(NOAUTH_WARNING);
     console.warn(`glance-api: WARNING: ${NOAUTH_WARNING}`);

@@ -81,4 +81,8 @@ test('a bad policy file stops start-up with a message naming the file and the ru
     assert.match(output, message);
     assert.ok(output.includes(file), `${name}: the message names ${file}`);
   }
+  const missing = path.join(policyDir, 'absent.yaml');
+  const { code, output } = await startServerExpectingFailure({ flavor: 'keystone', extraConfig: `[oslo_policy]\npolicy_file = ${missing}` });
+  assert.notEqual(code, 0);
+  assert.ok(output.includes(`policy_file ${missing} not found`), output);
 });
