@@ -21,7 +21,7 @@ function loadPolicy(): void {
   try {
     const rules = ruleSet();
     if (rules.source) logger.info({ policyFile: rules.source }, 'policy rules overridden by the policy file');
-    for (const name of rules.unused) logger.warn({ policyFile: rules.source, rule: name }, `policy file defines rule "${name}", which Glance does not use and no rule refers to`);
+    for (const name of rules.unused) logger.warn({ policyFile: rules.source, rule: name }, `policy file defines rule "${name}", which this service does not check and no rule refers to`);
   } catch (err) {
     if (!(err instanceof PolicyFileError)) throw err;
     logger.fatal(err.message);
