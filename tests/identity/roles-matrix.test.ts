@@ -170,3 +170,16 @@ test('the admin administers any project\'s image: owner, publicize, deactivate, 
   assert.equal((await p.admin.del(`/v2/images/${img.id}`)).status, 204);
   assert.equal((await row(img.id)).deleted, 1);
 });
+
+test("the members API hides and refuses in its own words, as Glance's", async () => {
+  const img = await owned();
+  const hiddenList = await p.other.get(`/v2/images/${img.id}/members`);
+  hidden(hiddenList);
+  assert.ok(hiddenList.text.includes(`Image ${img.id} not found.`), hiddenList.text);
+  const pub = await p.admin.create({ name: 'public-members', visibility: 'public', owner: p.projectA });
+  const notShared = await p.other.get(`/v2/images/${pub.id}/members`);
+  assert.equal(notShared.status, 403);
+  assert.ok(notShared.text.includes(`Not allowed to list members for image ${pub.id}: Only shared images have members.`), notShared.text);
+  assert.equal((await p.member.put(`/v2/images/${pub.id}/members/${p.projectB}`, JSON.stringify({ status: 'accepted' }))).status, 403);
+  assert.equal((await p.member.get(`/v2/images/${pub.id}/members/${p.projectB}`)).status, 404);
+});
