@@ -24,7 +24,6 @@ export function memberView(m: ImageMember) {
   };
 }
 
-
 function bodyObject(body: unknown): Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
