@@ -154,7 +154,12 @@ export function mayCreateImages(ctx: RequestContext): boolean {
   return allows(ctx, 'add_image', proposedImageTarget(ctx.projectId, undefined));
 }
 
-/** Glance's get_images: listing needs at least a reader of one's project. */
+/**
+ * Glance's get_images: listing needs at least a reader of one's project. The
+ * target is the caller's own project; without one, Glance compares None with
+ * None and lets it list what anyone may see, so the caller matches itself here.
+ */
 export function enforceList(ctx: RequestContext): void {
-  enforce(ctx, 'get_images', proposedImageTarget(ctx.projectId, undefined));
+  const self = ctx.projectId ?? '';
+  enforce({ ...ctx, projectId: self }, 'get_images', proposedImageTarget(self, undefined));
 }
