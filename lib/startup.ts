@@ -1,6 +1,7 @@
-// Server start-up: refuse to run with unusable store directories, and put
+// Server start-up: refuse to run with unusable store directories or a bad
+// policy file, warn when nobody is asked who they are (noauth), and put
 // back any upload a crash left in `saving` (Glance would leave it stuck).
-import { getConfig } from '@/lib/config';
+import { ConfigError, getConfig, type GlanceConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
@@ -9,9 +10,45 @@ import { changeStatus } from '@/lib/images/service';
 import { bootstrapIdentity } from '@/lib/identity/bootstrap';
 import { identityEnabled } from '@/lib/identity/route';
 import { purgeExpiredTokens } from '@/lib/identity/tokens';
+import { ruleSet } from '@/lib/policy';
+import { PolicyFileError } from '@/lib/policy/rules';
+
+export const NOAUTH_WARNING =
+  '[paste_deploy] flavor = noauth: every request is served as an admin without authentication; use it only for tests and development';
+
+/** Read the policy rules now, so a bad policy file stops the start instead of a request. */
+function loadPolicy(): void {
+  try {
+    const rules = ruleSet();
+    if (rules.source) logger.info({ policyFile: rules.source }, 'policy rules overridden by the policy file');
+    for (const name of rules.unused) logger.warn({ policyFile: rules.source, rule: name }, `policy file defines rule "${name}", which this service does not check and no rule refers to`);
+  } catch (err) {
+    if (!(err instanceof PolicyFileError)) throw err;
+    logger.fatal(err.message);
+    console.error(`glance-api: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+/** The configuration, or stop: Next keeps serving when instrumentation throws, and a bad config must not serve. */
+function configOrStop(): GlanceConfig {
+  try {
+    return getConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.fatal(err.message);
+    console.error(`glance-api: ${err.message}`);
+    process.exit(1);
+  }
+}
 
 export async function startUp(): Promise<void> {
-  const config = getConfig();
+  const config = configOrStop();
+  if (config.authFlavor === 'noauth') {
+    logger.warn(NOAUTH_WARNING);
+    console.warn(`glance-api: WARNING: ${NOAUTH_WARNING}`);
+  }
+  loadPolicy();
   try {
     await store().verify();
   } catch (err) {

@@ -32,7 +32,12 @@ export interface Image {
 export interface ImagePage {
   images: Image[];
   next?: string;
+  /** Per image id: what the server's policy lets the signed-in user do. */
+  allowed: Record<string, ImageActions>;
 }
+
+import type { ImageActions } from '@/lib/policy';
+export type { ImageActions };
 
 // The wire shapes come from the server module that builds them (type-only: nothing server-side is bundled).
 export type { TimelineEntry } from '@/lib/console/detail';

@@ -35,7 +35,7 @@ export function ImageDetailView({ id }: { id: string }) {
       </div>
     );
   }
-  const { image, members, locations, events } = detail.data;
+  const { image, members, locations, events, allowed } = detail.data;
   const run = (action: 'deactivate' | 'reactivate' | 'protect' | 'unprotect') => {
     setNotice(null);
     act.mutate({ id, action }, { onError: (e) => setNotice((e as Error).message) });
@@ -72,13 +72,13 @@ export function ImageDetailView({ id }: { id: string }) {
         <h1 className="text-2xl font-semibold break-all" data-testid="image-name">{image.name ?? image.id}</h1>
         <StatusBadge status={image.status} />
         <div className="ml-auto flex flex-wrap gap-2">
-          {(image.status === 'active' || image.status === 'deactivated') && (
+          {(image.status === 'active' || image.status === 'deactivated') && allowed.download && (
             <a className="btn-secondary" href={`/api/console/images/${id}/file`} download>Download</a>
           )}
-          {image.status === 'active' && <button type="button" className="btn-secondary" onClick={() => run('deactivate')}>Deactivate</button>}
-          {image.status === 'deactivated' && <button type="button" className="btn-secondary" onClick={() => run('reactivate')}>Activate</button>}
-          <button type="button" className="btn-secondary" onClick={() => run(image.protected ? 'unprotect' : 'protect')}>{image.protected ? 'Unprotect' : 'Protect'}</button>
-          <button type="button" className="btn-danger" onClick={() => setConfirm(true)}>Delete</button>
+          {image.status === 'active' && allowed.deactivate && <button type="button" className="btn-secondary" onClick={() => run('deactivate')}>Deactivate</button>}
+          {image.status === 'deactivated' && allowed.reactivate && <button type="button" className="btn-secondary" onClick={() => run('reactivate')}>Activate</button>}
+          {allowed.protect && <button type="button" className="btn-secondary" onClick={() => run(image.protected ? 'unprotect' : 'protect')}>{image.protected ? 'Unprotect' : 'Protect'}</button>}
+          {allowed.delete && <button type="button" className="btn-danger" onClick={() => setConfirm(true)}>Delete</button>}
         </div>
       </div>
       {notice && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{notice}</p>}
@@ -103,10 +103,12 @@ export function ImageDetailView({ id }: { id: string }) {
         </section>
 
         <div className="space-y-6">
-          <section id="edit" aria-labelledby="edit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
-            <h2 id="edit-heading" className="font-semibold">Edit</h2>
-            <EditImageForm image={image} onSaved={() => void detail.refetch()} />
-          </section>
+          {allowed.edit && (
+            <section id="edit" aria-labelledby="edit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+              <h2 id="edit-heading" className="font-semibold">Edit</h2>
+              <EditImageForm image={image} onSaved={() => void detail.refetch()} />
+            </section>
+          )}
           <section aria-labelledby="members-heading" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="members-heading" className="font-semibold">Members</h2>
             {members.length === 0 ? (

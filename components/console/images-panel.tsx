@@ -5,12 +5,13 @@ import { useState } from 'react';
 import { ImagesTable } from './images-table';
 import { Uploads } from './uploads';
 
-export function ImagesPanel() {
+/** `canUpload`: the policy lets the signed-in user create images (else no upload area). */
+export function ImagesPanel({ canUpload }: { canUpload: boolean }) {
   const [uploading, setUploading] = useState(false);
   return (
     <div>
       <h1 className="mb-3 text-2xl font-semibold">Images</h1>
-      <Uploads onBusyChange={setUploading} />
+      {canUpload && <Uploads onBusyChange={setUploading} />}
       <ImagesTable live={uploading} />
     </div>
   );

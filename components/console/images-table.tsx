@@ -4,7 +4,7 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api, formatBytes, formatDate, TRANSIENT, type Image, type ImagePage } from './api';
+import { api, formatBytes, formatDate, TRANSIENT, type Image, type ImageActions, type ImagePage } from './api';
 import { ConfirmDialog } from './confirm-dialog';
 import { StatusBadge } from './status-badge';
 import { useImageActions } from './use-image-actions';
@@ -51,6 +51,9 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
     refetchInterval: (q) => (live || q.state.data?.images.some((i) => TRANSIENT.has(i.status)) ? 1500 : false),
   });
   const images = list.data?.images ?? [];
+  // Offered only what the server's policy allows; the routes refuse the rest anyway.
+  const may = (image: Image): Partial<ImageActions> => list.data?.allowed?.[image.id] ?? {};
+  const deletable = images.filter((i) => may(i).delete);
   const nextMarker = list.data?.next ? new URL(list.data.next, 'http://x').searchParams.get('marker') : null;
 
   const resetPaging = () => {
@@ -82,7 +85,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
       },
     });
   };
-  const allSelected = images.length > 0 && images.every((i) => selected.has(i.id));
+  const allSelected = deletable.length > 0 && deletable.every((i) => selected.has(i.id));
 
   return (
     <section aria-labelledby="images-heading" className="mt-6">
@@ -139,7 +142,8 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
                   type="checkbox"
                   aria-label="Select all images on this page"
                   checked={allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(images.map((i) => i.id)))}
+                  disabled={deletable.length === 0}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(deletable.map((i) => i.id)))}
                 />
               </th>
               <SortHeader label="Name" k="name" sort={sort} onSort={toggleSort} />
@@ -176,7 +180,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
             {images.map((image) => (
               <tr key={image.id} data-testid="image-row" data-image-id={image.id} data-status={image.status} className="hover:bg-slate-50">
                 <td className="px-3 py-2">
-                  <input
+                  {may(image).delete && <input
                     type="checkbox"
                     aria-label={`Select ${image.name ?? image.id}`}
                     checked={selected.has(image.id)}
@@ -186,7 +190,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
                       else s.add(image.id);
                       setSelected(s);
                     }}
-                  />
+                  />}
                 </td>
                 <td className="max-w-[14rem] truncate px-3 py-2 font-medium">
                   <Link href={`/dashboard/images/${image.id}`} className="text-sky-800 hover:underline">{image.name ?? <span className="font-mono text-xs">{image.id}</span>}</Link>
@@ -201,17 +205,19 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
                 <td className="hidden whitespace-nowrap px-3 py-2 lg:table-cell">{formatDate(image.created_at)}</td>
                 <td className="px-3 py-2">
                   <div className="flex flex-wrap justify-end gap-1">
-                    <Link href={`/dashboard/images/${image.id}#edit`} className="btn-secondary">Edit</Link>
-                    {image.status === 'active' && (
+                    {may(image).edit && <Link href={`/dashboard/images/${image.id}#edit`} className="btn-secondary">Edit</Link>}
+                    {image.status === 'active' && may(image).deactivate && (
                       <button type="button" className="btn-secondary" onClick={() => runAction(image, 'deactivate')}>Deactivate</button>
                     )}
-                    {image.status === 'deactivated' && (
+                    {image.status === 'deactivated' && may(image).reactivate && (
                       <button type="button" className="btn-secondary" onClick={() => runAction(image, 'reactivate')}>Activate</button>
                     )}
-                    <button type="button" className="btn-secondary" onClick={() => runAction(image, image.protected ? 'unprotect' : 'protect')}>
-                      {image.protected ? 'Unprotect' : 'Protect'}
-                    </button>
-                    <button type="button" className="btn-danger" onClick={() => setConfirm([image])}>Delete</button>
+                    {may(image).protect && (
+                      <button type="button" className="btn-secondary" onClick={() => runAction(image, image.protected ? 'unprotect' : 'protect')}>
+                        {image.protected ? 'Unprotect' : 'Protect'}
+                      </button>
+                    )}
+                    {may(image).delete && <button type="button" className="btn-danger" onClick={() => setConfirm([image])}>Delete</button>}
                   </div>
                 </td>
               </tr>

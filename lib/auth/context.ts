@@ -6,6 +6,7 @@ import { GlanceError, ServiceUnavailable, Unauthorized } from '@/lib/errors';
 import { validateRemoteToken, type RemoteToken } from '@/lib/identity/delegated';
 import { validateToken, type ValidToken } from '@/lib/identity/tokens';
 import { DECLARED_LENGTH } from '@/lib/http/content-length';
+import { contextIsAdmin } from '@/lib/policy';
 
 export interface RequestContext {
   requestId: string;
@@ -51,7 +52,7 @@ export function contextFromToken(valid: ValidToken, requestId: string): RequestC
     userId: valid.user.id,
     projectId: valid.project?.id ?? null,
     roles,
-    isAdmin: roles.includes('admin'),
+    isAdmin: contextIsAdmin(roles, valid.project?.id ?? null, valid.user.id),
     userName: valid.user.name,
     projectName: valid.project?.name ?? null,
   };
@@ -64,14 +65,15 @@ export function contextFromRemoteToken(remote: RemoteToken, requestId: string): 
     userId: remote.userId,
     projectId: remote.projectId,
     roles: remote.roles,
-    isAdmin: remote.roles.includes('admin'),
+    isAdmin: contextIsAdmin(remote.roles, remote.projectId, remote.userId),
     userName: remote.userName,
     projectName: remote.projectName,
   };
 }
 
 export function noauthContext(requestId: string, config: GlanceConfig = getConfig()): RequestContext {
-  // Glance's noauth: every request is an admin of one default project.
+  // Glance's noauth: every request is an admin of one default project. Only an
+  // explicit `flavor = noauth` gets here, and start-up warns about it.
   return { requestId, userId: null, projectId: config.noauthProjectId, roles: ['admin'], isAdmin: true };
 }
 
@@ -88,13 +90,9 @@ export async function contextFromHeaders(
       // Identity asserted by a trusted front end (keystonemiddleware's headers).
       if (headers.get('x-identity-status') !== 'Confirmed') throw new Unauthorized();
       const roles = splitRoles(headers.get('x-roles'));
-      return {
-        requestId,
-        userId: headers.get('x-user-id'),
-        projectId: headers.get('x-project-id') ?? headers.get('x-tenant-id'),
-        roles,
-        isAdmin: roles.includes('admin'),
-      };
+      const userId = headers.get('x-user-id');
+      const projectId = headers.get('x-project-id') ?? headers.get('x-tenant-id');
+      return { requestId, userId, projectId, roles, isAdmin: contextIsAdmin(roles, projectId, userId) };
     }
     case 'keystone': {
       const token = headers.get('x-auth-token') ?? headers.get('x-storage-token');

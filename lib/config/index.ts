@@ -37,6 +37,8 @@ export interface GlanceConfig {
   identity: IdentityConfig;
   /** [keystone_authtoken]: when set, tokens are validated by that Keystone and our /v3 is off. */
   keystoneAuthtoken: KeystoneAuthtokenConfig | null;
+  /** [oslo_policy] policy_file: the operator's overrides of Glance's default rules; null = defaults only. */
+  policyFile: string | null;
 }
 
 export interface IdentityConfig {
@@ -162,12 +164,13 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   let storeDirs = parseStoreDirs(last(store.filesystem_store_datadir), all(store.filesystem_store_datadirs), baseDir);
   if (storeDirs.length === 0) storeDirs = [{ path: path.join(dataDir, 'images'), priority: 0 }];
 
+  // Fail closed: without a flavor every request needs a token; noauth only when asked for.
   const flavorRaw = (last(paste.flavor) ?? '').trim();
   const flavor: AuthFlavor =
-    flavorRaw === '' || flavorRaw === 'noauth' ? 'noauth'
+    flavorRaw === '' || flavorRaw === 'keystone' ? 'keystone'
+      : flavorRaw === 'noauth' ? 'noauth'
       : flavorRaw === 'trusted-headers' || flavorRaw === 'trusted-auth' ? 'trusted-headers'
-        : flavorRaw === 'keystone' ? 'keystone'
-          : (() => { throw new ConfigError(`[paste_deploy] flavor "${flavorRaw}" is not one of noauth, trusted-headers, keystone`); })();
+        : (() => { throw new ConfigError(`[paste_deploy] flavor "${flavorRaw}" is not one of noauth, trusted-headers, keystone`); })();
 
   const connection = (last(db.connection) ?? '').trim();
   return {
@@ -187,7 +190,28 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     requireImageFormatMatch: bool('image_format', 'require_image_format_match', last(imageFormat.require_image_format_match), true),
     identity: parseIdentity(identity, baseDir),
     keystoneAuthtoken: parseAuthtoken(authtoken),
+    policyFile: policyFileOf(last((doc.oslo_policy ?? {}).policy_file), configFile, baseDir),
   };
+}
+
+const DEFAULT_POLICY_FILE = 'policy.yaml';
+
+/**
+ * oslo.policy's policy_file: relative names are looked for beside the config
+ * file, then in the project root. Unset: policy.yaml beside the config file if
+ * there is one (as Glance), else the defaults alone. A named file must exist.
+ */
+function policyFileOf(raw: string | undefined, configFile: string | null, baseDir: string): string | null {
+  const name = (raw ?? '').trim();
+  const configDir = configFile ? [path.dirname(configFile)] : [];
+  if (name === '') {
+    const beside = configDir.map((d) => path.join(d, DEFAULT_POLICY_FILE)).find((f) => existsSync(/*turbopackIgnore: true*/ f));
+    return beside ?? null;
+  }
+  const candidates = path.isAbsolute(name) ? [name] : [...configDir, baseDir].map((d) => path.resolve(d, name));
+  const found = candidates.find((f) => existsSync(/*turbopackIgnore: true*/ f));
+  if (found) return found;
+  throw new ConfigError(`[oslo_policy] policy_file ${name} not found (looked in ${candidates.join(', ')})`);
 }
 
 function str(section: Section, key: string): string {

@@ -5,6 +5,7 @@ import { db } from '@/lib/db/client';
 import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reasons';
 import { loadVisible } from '@/lib/images/service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
+import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
 
 /** Who caused an event, by name where the identity directory knows it. */
 export interface TimelineActor {
@@ -30,6 +31,8 @@ export interface ImageDetail {
   members: { member: string; status: string; created_at: string | null }[];
   locations: { url: string; status: string }[] | null;
   events: TimelineEntry[];
+  /** Which actions the policy allows this caller on this image (the console offers only those). */
+  allowed: ImageActions;
 }
 
 /** id -> name for the users and projects of the given ids that the identity directory holds. */
@@ -65,6 +68,7 @@ export async function imageEvents(imageId: string, withActors: boolean): Promise
 
 export async function imageDetail(ctx: RequestContext, id: string): Promise<ImageDetail> {
   const row = await loadVisible(ctx, id);
+  enforceOnImage(ctx, 'get_image', row);
   const image = imageView(row); // exactly what GET /v2/images/{id} shows
   const locations = ctx.isAdmin
     ? (await db().imageLocation.findMany({ where: { imageId: id, deleted: false }, orderBy: { id: 'asc' } })).map((l) => ({ url: l.value, status: l.status }))
@@ -75,5 +79,6 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
     members: row.members.map((m) => ({ member: m.member, status: m.status, created_at: isoSeconds(m.createdAt) })),
     locations,
     events: await imageEvents(id, mayKnowActors),
+    allowed: imageActions(ctx, row),
   };
 }

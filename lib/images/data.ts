@@ -3,7 +3,7 @@ import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
-import { assertCanModify } from '@/lib/policy';
+import { enforceOnImage } from '@/lib/policy';
 import { store } from '@/lib/stores';
 import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
@@ -27,7 +27,7 @@ const goneMessage = (id: string) =>
  */
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
   const image = await loadVisible(ctx, id);
-  assertCanModify(ctx, image);
+  enforceOnImage(ctx, 'upload_image', image);
   if (image.status !== 'queued') throw new Conflict(new InvalidTransitionError(image.status, 'saving').message);
   await db().$transaction((tx) => changeStatus(tx, ctx, id, 'queued', 'saving', 'upload_started'));
 
@@ -83,6 +83,7 @@ export interface Download {
 
 export async function openImageData(ctx: RequestContext, id: string, rangeHeader: string | null): Promise<Download> {
   const image = await loadVisible(ctx, id);
+  enforceOnImage(ctx, 'download_image', image);
   if (image.status === 'deactivated' && !ctx.isAdmin) {
     throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
   }

@@ -3,7 +3,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Forbidden } from '@/lib/errors';
-import { canSee } from '@/lib/policy';
+import { canSee, enforceList } from '@/lib/policy';
 import { filterConditions, visibilityConditions } from './listing/filters';
 import { pageLinks } from './listing/links';
 import { afterMarker, orderBy } from './listing/order';
@@ -32,6 +32,7 @@ async function markerImage(ctx: RequestContext, id: string) {
 
 export async function listImages(ctx: RequestContext, query: URLSearchParams): Promise<ImageList> {
   const req = parseListRequest(query);
+  enforceList(ctx);
   const where = [...filterConditions(req), ...visibilityConditions(ctx, req)];
   if (req.marker !== null) where.push(afterMarker(req.sort, await markerImage(ctx, req.marker)));
   const rows = req.limit === 0 ? [] : await db().image.findMany({

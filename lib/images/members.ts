@@ -5,9 +5,8 @@ import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
-import { assertCanAddMember, assertCanDeleteMember, assertCanUpdateMember, visibleMembers } from '@/lib/policy';
-import { nowSeconds } from './repository';
-import { loadVisible } from './service';
+import { canSee, enforceOnMembers, visibleMembers } from '@/lib/policy';
+import { findLiveImage, nowSeconds } from './repository';
 import { isoSeconds } from './view';
 
 export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
@@ -25,24 +24,38 @@ export function memberView(m: ImageMember) {
   };
 }
 
-function onlyShared(image: { visibility: string }): void {
-  if (image.visibility !== 'shared') throw new Forbidden('Only shared images have members.');
-}
-
 function bodyObject(body: unknown): Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
+/** The image for a members call, with the members API's own 404. */
+async function lookupImage(ctx: RequestContext, imageId: string) {
+  const image = await findLiveImage(imageId);
+  if (!image || !canSee(ctx, image)) throw new NotFound(`Image ${imageId} not found.`);
+  return image;
+}
+
+/** Members exist only on shared images; each call words the refusal its own way, as Glance. */
+function assertShared(image: { visibility: string }, imageId: string, call: 'list' | 'show' | 'update' | 'delete'): void {
+  if (image.visibility === 'shared') return;
+  const why = 'Only shared images have members.';
+  if (call === 'list') throw new Forbidden(`Not allowed to list members for image ${imageId}: ${why}`);
+  if (call === 'show') throw new NotFound(why);
+  throw new Forbidden(`Not allowed to ${call} members for image ${imageId}.`);
+}
+
 export async function listMembers(ctx: RequestContext, imageId: string) {
-  const image = await loadVisible(ctx, imageId);
-  onlyShared(image);
+  const image = await lookupImage(ctx, imageId);
+  assertShared(image, imageId, 'list');
+  enforceOnMembers(ctx, 'get_members', image);
   const rows = await db().imageMember.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
   return { members: visibleMembers(ctx, image, rows).map(memberView), schema: '/v2/schemas/members' };
 }
 
-async function findMember(ctx: RequestContext, imageId: string, member: string) {
-  const image = await loadVisible(ctx, imageId);
-  onlyShared(image);
+async function findMember(ctx: RequestContext, imageId: string, member: string, call: 'show' | 'update' | 'delete') {
+  const image = await lookupImage(ctx, imageId);
+  assertShared(image, imageId, call);
+  enforceOnMembers(ctx, 'get_member', image);
   const row = await db().imageMember.findFirst({ where: { imageId, member, deleted: false } });
   if (!row || visibleMembers(ctx, image, [row]).length === 0) {
     throw new NotFound(`${member} not found in the member list of the image ${imageId}.`);
@@ -51,12 +64,19 @@ async function findMember(ctx: RequestContext, imageId: string, member: string) 
 }
 
 export async function showMember(ctx: RequestContext, imageId: string, member: string): Promise<MemberView> {
-  return memberView((await findMember(ctx, imageId, member)).row);
+  try {
+    return memberView((await findMember(ctx, imageId, member, 'show')).row);
+  } catch (err) {
+    // Glance answers a refused lookup of one member as 404, so as not to tell it exists.
+    if (err instanceof Forbidden) throw new NotFound(err.message);
+    throw err;
+  }
 }
 
 export async function addMember(ctx: RequestContext, imageId: string, body: unknown): Promise<MemberView> {
-  const image = await loadVisible(ctx, imageId);
-  assertCanAddMember(ctx, image);
+  const image = await lookupImage(ctx, imageId);
+  if (image.visibility !== 'shared') throw new Forbidden(`Not allowed to create members for image ${imageId}.`);
+  enforceOnMembers(ctx, 'add_member', image);
   const member = bodyObject(body).member;
   if (member === undefined) throw new BadRequest('Member to be added not specified');
   if (typeof member !== 'string' || member.trim() === '' || member.length > 255) {
@@ -74,8 +94,8 @@ export async function addMember(ctx: RequestContext, imageId: string, body: unkn
 }
 
 export async function updateMember(ctx: RequestContext, imageId: string, member: string, body: unknown): Promise<MemberView> {
-  const { image, row } = await findMember(ctx, imageId, member);
-  assertCanUpdateMember(ctx, image, member);
+  const { image, row } = await findMember(ctx, imageId, member, 'update');
+  enforceOnMembers(ctx, 'modify_member', image);
   const status = bodyObject(body).status;
   if (status === undefined) throw new BadRequest('Status not specified');
   if (typeof status !== 'string' || !(MEMBER_STATUSES as readonly string[]).includes(status)) {
@@ -86,8 +106,8 @@ export async function updateMember(ctx: RequestContext, imageId: string, member:
 }
 
 export async function removeMember(ctx: RequestContext, imageId: string, member: string): Promise<void> {
-  const { image, row } = await findMember(ctx, imageId, member);
-  assertCanDeleteMember(ctx, image);
+  const { image, row } = await findMember(ctx, imageId, member, 'delete');
+  enforceOnMembers(ctx, 'delete_member', image);
   const now = nowSeconds();
   await db().imageMember.update({ where: { id: row.id }, data: { deleted: true, deletedAt: now, updatedAt: now } });
 }

@@ -6,7 +6,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, UnsupportedMediaType } from '@/lib/errors';
-import { assertCanModify, assertCanSetVisibility } from '@/lib/policy';
+import { enforceOnImage, enforceVisibility, imageTarget } from '@/lib/policy';
 import { assertValidImage } from './schema';
 import { assertNonNegative, isReservedProperty, loadVisible } from './service';
 import { recordEvent } from './events';
@@ -127,18 +127,18 @@ export async function patchImage(ctx: RequestContext, id: string, contentType: s
   // Apply to a copy, in order, with the checks Glance's controller makes per op.
   const doc = imageView(image);
   const custom = new Map(image.properties.map((p) => [p.name, p.value]));
-  const modify = () => assertCanModify(ctx, image);
+  const modify = () => enforceOnImage(ctx, 'modify_image', image);
   for (const { op, path, value } of changes) {
     const key = path[0];
     if (key === 'locations') {
       if (op === 'replace' && Array.isArray(value) && value.length === 0) throw withDetail(new Forbidden(), 'Cannot set locations to empty list.');
-      modify();
+      enforceOnImage(ctx, op === 'remove' ? 'delete_image_location' : 'set_image_location', image);
       const verb = op === 'replace' ? 'update' : op;
       // show_multiple_locations is off, as in Glance's default configuration.
       throw new Forbidden(`It's not allowed to ${verb} locations if locations are invisible.`);
     }
     if (key === 'owner' && op !== 'remove' && !ctx.isAdmin) throw withDetail(new Forbidden(), "Owner can't be updated by non admin.");
-    if (key === 'visibility' && op !== 'remove') assertCanSetVisibility(ctx, value as string);
+    if (key === 'visibility' && op !== 'remove') enforceVisibility(ctx, value, imageTarget(ctx, image));
     modify();
     if (op === 'remove') {
       if (isCore(key)) throw withDetail(new Forbidden(), `Property ${key} may not be removed.`);

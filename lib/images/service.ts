@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, NotFound } from '@/lib/errors';
-import { assertAdmin, assertCanModify, assertCanSetVisibility, canSee } from '@/lib/policy';
+import { canSee, enforceAddImage, enforceOnImage } from '@/lib/policy';
 import { store } from '@/lib/stores';
 import { assertTransition, InvalidTransitionError, type ImageStatus } from './state-machine';
 import { assertValidImage } from './schema';
@@ -93,11 +93,8 @@ function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom:
 export async function createImage(ctx: RequestContext, body: unknown): Promise<ImageView> {
   const { doc, custom } = parseCreateBody(body);
   const owner = 'owner' in doc ? (doc.owner as string | null) : ctx.projectId;
+  enforceAddImage(ctx, owner, doc.visibility as string | undefined, pyStr(owner));
   const visibility = (doc.visibility as string | undefined) ?? 'shared';
-  if ('visibility' in doc) assertCanSetVisibility(ctx, visibility);
-  if (!ctx.isAdmin && owner !== ctx.projectId) {
-    throw new Forbidden(`You are not permitted to create images owned by '${pyStr(owner)}'.`);
-  }
   for (const key of READ_ONLY_ON_CREATE) if (key in doc) throw new Forbidden(`Attribute '${key}' is read-only.`);
   for (const key of RESERVED_ON_CREATE) if (custom.some(([k]) => k === key)) throw new Forbidden(`Attribute '${key}' is reserved.`);
   assertNonNegative(doc);
@@ -137,13 +134,15 @@ export async function createImage(ctx: RequestContext, body: unknown): Promise<I
 }
 
 export async function showImage(ctx: RequestContext, id: string): Promise<ImageView> {
-  return imageView(await loadVisible(ctx, id));
+  const image = await loadVisible(ctx, id);
+  enforceOnImage(ctx, 'get_image', image);
+  return imageView(image);
 }
 
 export async function deleteImage(ctx: RequestContext, id: string): Promise<void> {
   const image = await findLiveImage(id);
   if (!image || !canSee(ctx, image)) throw new NotFound(`Failed to find image ${id} to delete`);
-  assertCanModify(ctx, image);
+  enforceOnImage(ctx, 'delete_image', image);
   if (image.protected) throw new Forbidden(`Image ${id} is protected and cannot be deleted.`);
   const now = nowSeconds();
   const locations = await db().$transaction(async (tx) => {
@@ -161,10 +160,10 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   await store().removePartial(id);
 }
 
-// Admin-only, as issue 3 asks (Glance's Zed defaults also let the owner).
+// Glance's defaults: admins, and members of the owning project.
 export async function deactivateImage(ctx: RequestContext, id: string): Promise<void> {
   const image = await loadVisible(ctx, id);
-  assertAdmin(ctx, 'deactivate');
+  enforceOnImage(ctx, 'deactivate', image);
   if (image.status === 'deactivated') return; // Glance: idempotent 204
   if (image.status !== 'active') throw new Forbidden(`Not allowed to deactivate image in status '${image.status}'`);
   await db().$transaction((tx) => changeStatus(tx, ctx, id, 'active', 'deactivated', 'deactivated'));
@@ -172,27 +171,23 @@ export async function deactivateImage(ctx: RequestContext, id: string): Promise<
 
 export async function reactivateImage(ctx: RequestContext, id: string): Promise<void> {
   const image = await loadVisible(ctx, id);
-  assertAdmin(ctx, 'reactivate');
+  enforceOnImage(ctx, 'reactivate', image);
   if (image.status === 'active') return;
   if (image.status !== 'deactivated') throw new Forbidden(`Not allowed to reactivate image in status '${image.status}'`);
   await db().$transaction((tx) => changeStatus(tx, ctx, id, 'deactivated', 'active', 'reactivated'));
 }
 
-/** The image for a tag operation, with the tags API's own 404 and 403 wording. */
-async function loadForTags(ctx: RequestContext, id: string, verb: 'update' | 'delete') {
+/** The image for a tag operation, with the tags API's own 404; tags are a modify_image. */
+async function loadForTags(ctx: RequestContext, id: string) {
   const image = await findLiveImage(id);
   if (!image || !canSee(ctx, image)) throw new NotFound(`Image ${id} not found.`);
-  try {
-    assertCanModify(ctx, image);
-  } catch {
-    throw new Forbidden(`Not allowed to ${verb} tags for image ${id}.`);
-  }
+  enforceOnImage(ctx, 'modify_image', image);
   return image;
 }
 
 export async function addTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
   assertValidImage({ tags: [tag] });
-  const image = await loadForTags(ctx, id, 'update');
+  const image = await loadForTags(ctx, id);
   if (image.tags.some((t) => t.value === tag)) return;
   const now = nowSeconds();
   await db().$transaction(async (tx) => {
@@ -203,7 +198,7 @@ export async function addTag(ctx: RequestContext, id: string, tag: string): Prom
 }
 
 export async function removeTag(ctx: RequestContext, id: string, tag: string): Promise<void> {
-  const image = await loadForTags(ctx, id, 'delete');
+  const image = await loadForTags(ctx, id);
   if (!image.tags.some((t) => t.value === tag)) throw new NotFound();
   const now = nowSeconds();
   await db().$transaction(async (tx) => {

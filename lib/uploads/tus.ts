@@ -10,7 +10,7 @@ import { looksLikeImageId } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/service';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
-import { assertCanModify } from '@/lib/policy';
+import { enforceOnImage } from '@/lib/policy';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
 
@@ -57,7 +57,7 @@ function createServer(): Server {
     },
     onIncomingRequest: guarded(async (req, id) => {
       const image = await loadVisible(ctx(), id);
-      assertCanModify(ctx(), image);
+      enforceOnImage(ctx(), 'upload_image', image);
       if (req.method === 'POST') {
         assertCanStage(image.status);
         // A fresh start replaces whatever an earlier tab staged for this image.

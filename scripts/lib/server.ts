@@ -87,7 +87,8 @@ export async function waitForHttp(url: string, exited: Promise<number | null>, t
 }
 
 /** A glance-api.conf for a server of our own on loopback (tests, benchmark). */
-export function writeLoopbackConfig(dir: string, opts: { port: number; flavor: string; store: string; extra?: string }): string {
+/** `flavor: null` leaves [paste_deploy] out (the service must then fail closed to keystone). */
+export function writeLoopbackConfig(dir: string, opts: { port: number; flavor: string | null; store: string; extra?: string }): string {
   const configFile = path.join(dir, 'glance-api.conf');
   writeFileSync(
     configFile,
@@ -96,8 +97,7 @@ export function writeLoopbackConfig(dir: string, opts: { port: number; flavor: s
       'bind_host = 127.0.0.1',
       `bind_port = ${opts.port}`,
       `data_dir = ${path.join(dir, 'data')}`,
-      '[paste_deploy]',
-      `flavor = ${opts.flavor}`,
+      ...(opts.flavor === null ? [] : ['[paste_deploy]', `flavor = ${opts.flavor}`]),
       '[glance_store]',
       opts.store,
       opts.extra ?? '',

@@ -17,8 +17,8 @@ export interface ServerOptions {
   extraConfig?: string;
   /** [glance_store] lines; default: one directory `images` in the server's temp dir. */
   storeConfig?: (dir: string) => string;
-  /** [paste_deploy] flavor. */
-  flavor?: 'noauth' | 'trusted-headers' | 'keystone';
+  /** [paste_deploy] flavor (default noauth, written out); null: no [paste_deploy] section at all. */
+  flavor?: 'noauth' | 'trusted-headers' | 'keystone' | null;
   /** Reuse an existing database (e.g. to restart against the same data). */
   databaseUrl?: string;
   /** Reuse a directory (config, stores) from an earlier server. */
@@ -55,7 +55,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
   const store = opts.storeConfig
     ? opts.storeConfig(dir)
     : (mkdirSync(path.join(dir, 'images'), { recursive: true }), `filesystem_store_datadir = ${path.join(dir, 'images')}`);
-  const configFile = writeLoopbackConfig(dir, { port, flavor: opts.flavor ?? 'noauth', store, extra: opts.extraConfig });
+  const configFile = writeLoopbackConfig(dir, { port, flavor: opts.flavor === undefined ? 'noauth' : opts.flavor, store, extra: opts.extraConfig });
   const proc: ServerProcess = await startNext({
     host: '127.0.0.1',
     port,

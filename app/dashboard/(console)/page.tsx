@@ -1,8 +1,10 @@
 // Images: the list (filters, sorting, paging, actions) and the upload area.
 import { ImagesPanel } from '@/components/console/images-panel';
+import { consoleContext } from '@/lib/console/session';
+import { mayCreateImages } from '@/lib/policy';
 
 export const metadata = { title: 'Images · Glance console' };
 
-export default function ImagesPage() {
-  return <ImagesPanel />;
+export default async function ImagesPage() {
+  return <ImagesPanel canUpload={mayCreateImages(await consoleContext())} />;
 }

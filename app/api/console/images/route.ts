@@ -2,11 +2,11 @@
 import { json } from '@/lib/http/respond';
 import { readJson } from '@/lib/http/route';
 import { consoleRoute } from '@/lib/console/route';
-import { listImages } from '@/lib/images/list';
+import { consoleImageList } from '@/lib/console/list';
 import { createImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = consoleRoute(async ({ req, ctx }) => json(await listImages(ctx, req.nextUrl.searchParams)));
+export const GET = consoleRoute(async ({ req, ctx }) => json(await consoleImageList(ctx, req.nextUrl.searchParams)));
 
 export const POST = consoleRoute(async ({ req, ctx }) => json(await createImage(ctx, await readJson(req)), 201));
