@@ -35,6 +35,16 @@ export interface GlanceConfig {
   identity: IdentityConfig;
   /** [keystone_authtoken]: when set, tokens are validated by that Keystone and our /v3 is off. */
   keystoneAuthtoken: KeystoneAuthtokenConfig | null;
+  /** oslo.middleware's max_request_body_size: the largest JSON request body, in bytes. */
+  maxRequestBodySize: number;
+  /** Glance's legacy per-image quotas ([DEFAULT] image_*_quota); a negative value means unlimited. */
+  quotas: ImageQuotas;
+}
+
+export interface ImageQuotas {
+  imageProperty: number;
+  imageTag: number;
+  imageMember: number;
 }
 
 export interface IdentityConfig {
@@ -68,6 +78,7 @@ type Section = Record<string, string | string[] | undefined>;
 
 const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
 const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
+const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
 
 /** `file:///path` (Glance's form) or a bare path; default <data_dir>/staging. */
 function stagingDirOf(raw: string | undefined, dataDir: string, baseDir: string): string {
@@ -109,6 +120,23 @@ function int(section: string, key: string, raw: string | undefined, fallback: nu
   return n;
 }
 
+/** An integer that may be negative (Glance's quotas: -1 = unlimited). */
+function signedInt(section: string, key: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n)) throw new ConfigError(`[${section}] ${key} must be an integer, got "${raw}"`);
+  return n;
+}
+
+function parseQuotas(dflt: Section): ImageQuotas {
+  const quota = (key: string, fallback: number) => signedInt('DEFAULT', key, last(dflt[key]), fallback);
+  return {
+    imageProperty: quota('image_property_quota', 128),
+    imageTag: quota('image_tag_quota', 128),
+    imageMember: quota('image_member_quota', 128),
+  };
+}
+
 /** Parse `PATH[:PRIORITY]` the way glance_store's filesystem driver does. */
 export function parseStoreDirs(single: string | undefined, multi: string[], baseDir: string): StoreDir[] {
   const hasSingle = single !== undefined && single.trim() !== '';
@@ -138,6 +166,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const noauth: Section = doc.noauth ?? {};
   const identity: Section = doc.identity ?? {};
   const authtoken: Section = doc.keystone_authtoken ?? {};
+  const osloMiddleware: Section = doc.oslo_middleware ?? {};
   // Relative paths are taken from the project root (where npm start runs).
   const baseDir = root;
   const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
@@ -169,6 +198,9 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     stagingExpirySeconds: int('DEFAULT', 'node_staging_expiry', last(dflt.node_staging_expiry), DEFAULT_STAGING_EXPIRY),
     identity: parseIdentity(identity, baseDir),
     keystoneAuthtoken: parseAuthtoken(authtoken),
+    // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
+    maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
+    quotas: parseQuotas(dflt),
   };
 }
 
