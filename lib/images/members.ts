@@ -7,6 +7,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
 import { assertCanAddMember, assertCanDeleteMember, assertCanUpdateMember, visibleMembers } from '@/lib/policy';
 import { nowSeconds } from './repository';
+import { assertMemberQuota } from './quotas';
 import { loadVisible } from './service';
 import { isoSeconds } from './view';
 
@@ -62,6 +63,7 @@ export async function addMember(ctx: RequestContext, imageId: string, body: unkn
   if (typeof member !== 'string' || member.trim() === '' || member.length > 255) {
     throw new BadRequest(`Invalid member: ${JSON.stringify(member)}`);
   }
+  assertMemberQuota(imageId, image.members.length);
   if (image.members.some((m) => m.member === member)) throw new Conflict(`Member ${member} is duplicated for image ${imageId}`);
   const now = nowSeconds();
   try {
