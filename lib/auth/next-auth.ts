@@ -106,9 +106,13 @@ export async function signedInContext(requestHeaders?: Headers): Promise<Request
 async function sessionId(h: Headers): Promise<string | null> {
   const { getToken } = await import('next-auth/jwt');
   const cookie = h.get('cookie') ?? '';
-  const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).map((c) => {
+  const cookies = Object.fromEntries(cookie.split(/;\s*/).filter(Boolean).flatMap((c) => {
     const i = c.indexOf('=');
-    return [decodeURIComponent(c.slice(0, i)), decodeURIComponent(c.slice(i + 1))];
+    try {
+      return [[decodeURIComponent(c.slice(0, i)), decodeURIComponent(c.slice(i + 1))]];
+    } catch {
+      return []; // an undecodable cookie is not ours: ignored, as browsers' parsers do
+    }
   }));
   // Behind an HTTPS front end next-auth names the cookie __Secure-...
   const secureCookie = Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token'));
