@@ -217,9 +217,11 @@ export async function patchImage(ctx: RequestContext, id: string, contentType: s
         if (row) await tx.imageProperty.update({ where: { id: row.id }, data: { name, value, deleted: false, deletedAt: null, updatedAt: now } });
         else await tx.imageProperty.create({ data: { imageId: id, name, value, createdAt: now, updatedAt: now } });
       }
-      const removedTags = oldTags.filter((t) => !tags.includes(t));
+      const kept = new Set(tags);
+      const removedTags = oldTags.filter((t) => !kept.has(t));
       if (removedTags.length) await tx.imageTag.updateMany({ where: { imageId: id, value: { in: removedTags }, deleted: false }, data: soft });
-      const addedTags = tags.filter((t) => !oldTags.includes(t));
+      const had = new Set(oldTags);
+      const addedTags = tags.filter((t) => !had.has(t));
       if (addedTags.length) await tx.imageTag.createMany({ data: addedTags.map((value) => ({ imageId: id, value, createdAt: now, updatedAt: now })) });
       await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: describeChanges(changes) });
     });

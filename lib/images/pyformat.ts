@@ -125,7 +125,12 @@ interface ReprSize {
   hasDouble: boolean;
 }
 
+const ESCAPED_ONE = new RegExp(ESCAPED.source, 'u');
+const SURROGATE_PAIR = /[\ud800-\udbff][\udc00-\udfff]/;
+
 function reprSize(s: string): ReprSize {
+  // Most words need no escaping: skip the per-match walk for them.
+  if (!ESCAPED_ONE.test(s)) return { cost: SURROGATE_PAIR.test(s) ? pyLen(s) : s.length, singles: 0, hasDouble: false };
   const size: ReprSize = { cost: pyLen(s), singles: 0, hasDouble: false };
   for (const [ch] of s.matchAll(ESCAPED)) {
     if (ch === "'") size.singles++;
