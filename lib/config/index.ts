@@ -39,6 +39,16 @@ export interface GlanceConfig {
   keystoneAuthtoken: KeystoneAuthtokenConfig | null;
   /** [oslo_policy] policy_file: the operator's overrides of Glance's default rules; null = defaults only. */
   policyFile: string | null;
+  /** oslo.middleware's max_request_body_size: the largest JSON request body, in bytes. */
+  maxRequestBodySize: number;
+  /** Glance's legacy per-image quotas ([DEFAULT] image_*_quota); a negative value means unlimited. */
+  quotas: ImageQuotas;
+}
+
+export interface ImageQuotas {
+  imageProperty: number;
+  imageTag: number;
+  imageMember: number;
 }
 
 export interface IdentityConfig {
@@ -75,6 +85,7 @@ type Section = Record<string, string | string[] | undefined>;
 
 const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
 const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
+const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
 
 /** `file:///path` (Glance's form) or a bare path; default <data_dir>/staging. */
 function stagingDirOf(raw: string | undefined, dataDir: string, baseDir: string): string {
@@ -118,13 +129,30 @@ function int(section: string, key: string, raw: string | undefined, fallback: nu
   return n;
 }
 
-/** oslo.config's boolean spellings (the ini parser already turns true/false into booleans). */
+/** oslo.config's boolean spellings. */
 function bool(section: string, key: string, raw: string | boolean | undefined, fallback: boolean): boolean {
   const v = String(raw ?? '').trim().toLowerCase();
   if (v === '') return fallback;
   if (['true', '1', 'on', 'yes'].includes(v)) return true;
   if (['false', '0', 'off', 'no'].includes(v)) return false;
   throw new ConfigError(`[${section}] ${key} must be true or false, got "${raw}"`);
+}
+
+/** An integer that may be negative (Glance's quotas: -1 = unlimited). */
+function signedInt(section: string, key: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n)) throw new ConfigError(`[${section}] ${key} must be an integer, got "${raw}"`);
+  return n;
+}
+
+function parseQuotas(dflt: Section): ImageQuotas {
+  const quota = (key: string, fallback: number) => signedInt('DEFAULT', key, last(dflt[key]), fallback);
+  return {
+    imageProperty: quota('image_property_quota', 128),
+    imageTag: quota('image_tag_quota', 128),
+    imageMember: quota('image_member_quota', 128),
+  };
 }
 
 /** Parse `PATH[:PRIORITY]` the way glance_store's filesystem driver does. */
@@ -157,6 +185,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const identity: Section = doc.identity ?? {};
   const authtoken: Section = doc.keystone_authtoken ?? {};
   const imageFormat: Section = doc.image_format ?? {};
+  const osloMiddleware: Section = doc.oslo_middleware ?? {};
   // Relative paths are taken from the project root (where npm start runs).
   const baseDir = root;
   const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
@@ -191,6 +220,9 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     identity: parseIdentity(identity, baseDir),
     keystoneAuthtoken: parseAuthtoken(authtoken),
     policyFile: policyFileOf(last((doc.oslo_policy ?? {}).policy_file), configFile, baseDir),
+    // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
+    maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
+    quotas: parseQuotas(dflt),
   };
 }
 

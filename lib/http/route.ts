@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
-import { BadRequest, GlanceError, MethodNotAllowed, NotFound, Unauthorized } from '@/lib/errors';
+import { BadRequest, GlanceError, MethodNotAllowed, NotFound, RequestEntityTooLarge, Unauthorized } from '@/lib/errors';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
 import { baseUrl } from './base-url';
+import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from './body';
 import { errorResponse, REQUEST_ID_HEADER } from './respond';
 
 export interface Call<P> {
@@ -53,6 +54,7 @@ export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) 
       return toErrorResponse(err, req, requestId);
     }
     try {
+      if (endsInSlash(req)) throw new NotFound();
       if (options.rejectBody && hasBody(req)) throw new BadRequest('A body is not expected with this request.');
       const params = segment?.params ? await segment.params : ({} as P);
       return withRequestId(await handler({ req, ctx, params }), requestId);
@@ -62,13 +64,20 @@ export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) 
   };
 }
 
+/** Glance's router has no path ending in "/" (such as /v2/images/); Next matches them to the one without. */
+function endsInSlash(req: Request): boolean {
+  const path = new URL(req.url).pathname;
+  return path.length > 1 && path.endsWith('/');
+}
+
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 type Method = (typeof ALL_METHODS)[number];
 type Handler = (req: NextRequest) => Promise<Response>;
 
 /** Handlers for the methods a resource does not support: 405 with Allow, as Glance. */
 export function methodNotAllowed(allowed: string[]): Partial<Record<Method, Handler>> {
-  const handler = async (req: NextRequest) => toErrorResponse(new MethodNotAllowed(req.method, allowed), req, `req-${randomUUID()}`);
+  const handler = async (req: NextRequest) =>
+    toErrorResponse(endsInSlash(req) ? new NotFound() : new MethodNotAllowed(req.method, allowed), req, `req-${randomUUID()}`);
   return Object.fromEntries(ALL_METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, handler]));
 }
 
@@ -86,20 +95,34 @@ export function hasBody(req: Request): boolean {
   return Number(req.headers.get('content-length') ?? 0) > 0;
 }
 
+/** The request body, bounded while read: 413 in oslo's words past max_request_body_size. */
+export async function readBody(req: Request): Promise<Uint8Array> {
+  try {
+    return await readBoundedBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new RequestEntityTooLarge(err.message);
+    throw err;
+  }
+}
+
+/** JSON.parse as Glance's deserializer: 400 "Malformed JSON in request body." */
+export function parseJson(body: Uint8Array | string): unknown {
+  try {
+    return parseJsonBody(body);
+  } catch (err) {
+    if (err instanceof MalformedJson) throw new BadRequest(err.describe('Malformed JSON in request body'));
+    throw err;
+  }
+}
+
 /**
  * The request's JSON body the way Glance reads it (any Content-Type): 400
  * "Body expected in request." without one, 400 when malformed or not a
- * list/object.
+ * list/object, 413 when larger than max_request_body_size.
  */
 export async function readJson(req: Request): Promise<unknown> {
   if (!hasBody(req)) throw new BadRequest('Body expected in request.');
-  const text = await req.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new BadRequest('Malformed JSON in request body.');
-  }
+  const body = parseJson(await readBody(req));
   if (body === null || typeof body !== 'object') throw new BadRequest('Unexpected body type. Expected list/dict.');
   return body;
 }

@@ -9,6 +9,7 @@ import { logger } from '@/lib/log';
 import { authRequired, KeystoneError } from './errors';
 import { validateToken, type ValidToken } from './tokens';
 import { DECLARED_LENGTH } from '@/lib/http/content-length';
+import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
 
 export interface IdentityCall<P> {
   req: NextRequest;
@@ -63,12 +64,21 @@ export function identityRoute<P = Record<string, never>>(handler: (call: Identit
   };
 }
 
+/** The JSON body, bounded while read (oslo's sizelimit, as in Keystone's pipeline); empty = {}. */
 export async function readJsonBody(req: Request): Promise<unknown> {
-  const text = await req.text();
+  let bytes: Uint8Array;
   try {
-    return text.trim() === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new KeystoneError(400, 'The request you have made is not valid: malformed JSON in request body.');
+    bytes = await readBoundedBody(req);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new KeystoneError(413, err.message);
+    throw err;
+  }
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').trim() === '') return {};
+  try {
+    return parseJsonBody(bytes);
+  } catch (err) {
+    if (err instanceof MalformedJson) throw new KeystoneError(400, err.describe('The request you have made is not valid: malformed JSON in request body'));
+    throw err;
   }
 }
 

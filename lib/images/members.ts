@@ -7,6 +7,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
 import { canSee, enforceOnMembers, visibleMembers } from '@/lib/policy';
 import { findLiveImage, nowSeconds } from './repository';
+import { assertMemberQuota } from './quotas';
 import { isoSeconds } from './view';
 
 export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
@@ -82,6 +83,7 @@ export async function addMember(ctx: RequestContext, imageId: string, body: unkn
   if (typeof member !== 'string' || member.trim() === '' || member.length > 255) {
     throw new BadRequest(`Invalid member: ${JSON.stringify(member)}`);
   }
+  assertMemberQuota(imageId, image.members.length);
   if (image.members.some((m) => m.member === member)) throw new Conflict(`Member ${member} is duplicated for image ${imageId}`);
   const now = nowSeconds();
   try {

@@ -12,6 +12,9 @@ import { assertNonNegative, isReservedProperty, loadVisible } from './service';
 import { recordEvent } from './events';
 import { nowSeconds, reload } from './repository';
 import { imageView, type ImageView } from './view';
+import { MalformedJson, parseJsonBody } from '@/lib/http/body';
+import { assertDbIntegers, assertPropertyName, assertPropertyValue, propertyNameClash } from './limits';
+import { assertPropertyQuota, assertTagQuota } from './quotas';
 
 /** The two patch media types and the JSON-schema draft their op syntax follows. */
 const MEDIA_TYPES: Record<string, 4 | 10> = {
@@ -41,7 +44,8 @@ const CORE_COLUMNS: Record<string, string> = {
   owner: 'owner',
   os_hidden: 'osHidden',
 };
-const isCore = (key: string) => key in CORE_COLUMNS || key === 'tags' || key === 'locations';
+// Own keys only: a property may be called `constructor` or `__proto__`.
+const isCore = (key: string) => Object.hasOwn(CORE_COLUMNS, key) || key === 'tags' || key === 'locations';
 
 /** Path depth per op: only locations has sub-paths (/locations/N). */
 const PATH_DEPTH: Record<string, Partial<Record<OpName, number>>> = { locations: { add: 2, remove: 2, replace: 1 } };
@@ -74,9 +78,9 @@ function opOf(raw: Record<string, unknown>, draft: 4 | 10): { op: OpName; pointe
 }
 
 /** Parse and validate a PATCH request the way Glance's deserializer does. */
-export function parseChanges(contentType: string | null, hasBody: boolean, text: string): { changes: Change[]; draft: 4 | 10 } {
+export function parseChanges(contentType: string | null, hasBody: boolean, text: Uint8Array | string): { changes: Change[]; draft: 4 | 10 } {
   const media = (contentType ?? '').split(';')[0].trim();
-  const draft = MEDIA_TYPES[media];
+  const draft = Object.hasOwn(MEDIA_TYPES, media) ? MEDIA_TYPES[media] : undefined;
   if (!draft) {
     const err = new UnsupportedMediaType(contentType ?? 'text/plain');
     err.headers['Accept-Patch'] = Object.keys(MEDIA_TYPES).sort().join(', ');
@@ -85,9 +89,10 @@ export function parseChanges(contentType: string | null, hasBody: boolean, text:
   if (!hasBody) bad('Body expected in request.');
   let body: unknown;
   try {
-    body = JSON.parse(text);
-  } catch {
-    bad('Malformed JSON in request body.');
+    body = parseJsonBody(text);
+  } catch (err) {
+    if (err instanceof MalformedJson) bad(err.describe('Malformed JSON in request body'));
+    throw err;
   }
   if (body === null || typeof body !== 'object') bad('Unexpected body type. Expected list/dict.');
   if (!Array.isArray(body)) bad('Request body must be a JSON array of operation objects.');
@@ -98,7 +103,8 @@ export function parseChanges(contentType: string | null, hasBody: boolean, text:
     if (typeof pointer !== 'string') bad('Invalid JSON pointer for this resource.');
     const path = decodePointer(pointer);
     const root = path[0];
-    if (path.length !== (PATH_DEPTH[root]?.[op] ?? 1)) bad(`Invalid JSON pointer for this resource: '/${path.join('/')}'`);
+    const depth = Object.hasOwn(PATH_DEPTH, root) ? PATH_DEPTH[root][op] : undefined;
+    if (path.length !== (depth ?? 1)) bad(`Invalid JSON pointer for this resource: '/${path.join('/')}'`);
     const change: Change = { op, path };
     if (op !== 'remove') {
       if (!('value' in raw)) bad(`Operation "${op}" requires a member named "value".`);
@@ -108,19 +114,40 @@ export function parseChanges(contentType: string | null, hasBody: boolean, text:
     if (isReservedProperty(root)) throw new Forbidden(`Attribute '${root}' is reserved.`);
     if (op !== 'remove') {
       // Each value is checked against the image schema on its own, as Glance does.
-      if (path.length === 1) assertValidImage({ [root]: change.value });
-      else if (root === 'locations') assertValidImage({ [root]: [change.value] });
+      if (path.length === 1) assertValidImage(single(root, change.value));
+      else if (root === 'locations') assertValidImage(single(root, [change.value]));
+      if (!isCore(root)) {
+        assertPropertyName(root);
+        assertPropertyValue(change.value);
+      }
     }
     return change;
   });
   return { changes, draft };
 }
 
+/** {key: value} with `key` as an own property whatever it is called (`__proto__` included). */
+function single(key: string, value: unknown): Record<string, unknown> {
+  const doc: Record<string, unknown> = {};
+  setOwn(doc, key, value);
+  return doc;
+}
+
+function setOwn(doc: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(doc, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** The timeline's summary of a patch: each distinct op and path once, cut to fit any text column. */
+function describeChanges(changes: Change[]): string {
+  const text = [...new Set(changes.map((c) => `${c.op} /${c.path.join('/')}`))].join(', ');
+  return text.length > 1000 ? `${text.slice(0, 1000)}...` : text;
+}
+
 function withDetail<E extends GlanceError>(err: E, detail: string): E {
   return GlanceError.withDetail(err, detail);
 }
 
-export async function patchImage(ctx: RequestContext, id: string, contentType: string | null, hasBody: boolean, text: string): Promise<ImageView> {
+export async function patchImage(ctx: RequestContext, id: string, contentType: string | null, hasBody: boolean, text: Uint8Array | string): Promise<ImageView> {
   const { changes, draft } = parseChanges(contentType, hasBody, text);
   const image = await loadVisible(ctx, id);
 
@@ -153,14 +180,19 @@ export async function patchImage(ctx: RequestContext, id: string, contentType: s
         throw new Forbidden(`Attribute ${key} can be only replaced for a queued image.`);
       }
       if (key === 'min_ram' || key === 'min_disk') assertNonNegative({ [key]: value });
+      if (key === 'tags') assertTagQuota(value as string[]);
       doc[key] = key === 'tags' ? [...new Set(value as string[])] : value;
       continue;
     }
     if (op === 'replace' && !custom.has(key)) throw withDetail(new Conflict(), `Property ${key} does not exist.`);
     custom.set(key, value as string);
-    doc[key] = value;
+    setOwn(doc, key, value);
   }
   if (changes.length === 0) return doc;
+  // Checked when the image is saved, as Glance's quota proxy and DB layer do.
+  const before = new Set(image.properties.map((p) => p.name));
+  if ([...custom.keys()].some((name) => !before.has(name))) assertPropertyQuota(custom.keys());
+  assertDbIntegers(doc);
 
   const now = nowSeconds();
   const columns: Record<string, unknown> = { updatedAt: now };
@@ -169,27 +201,34 @@ export async function patchImage(ctx: RequestContext, id: string, contentType: s
   const oldTags = image.tags.map((t) => t.value);
   const soft = { deleted: true, deletedAt: now, updatedAt: now };
 
-  await db().$transaction(async (tx) => {
-    await tx.image.update({ where: { id }, data: columns });
-    for (const p of image.properties) {
-      if (!custom.has(p.name)) await tx.imageProperty.update({ where: { id: p.id }, data: soft });
-      else if (custom.get(p.name) !== p.value) await tx.imageProperty.update({ where: { id: p.id }, data: { value: custom.get(p.name), updatedAt: now } });
-    }
-    const existing = new Set(image.properties.map((p) => p.name));
-    for (const [name, value] of custom) {
-      if (existing.has(name)) continue;
-      // A property removed earlier keeps its (soft-deleted) row; Glance brings that row back.
-      await tx.imageProperty.upsert({
-        where: { imageId_name: { imageId: id, name } },
-        update: { value, deleted: false, deletedAt: null, updatedAt: now },
-        create: { imageId: id, name, value, createdAt: now, updatedAt: now },
-      });
-    }
-    const removedTags = oldTags.filter((t) => !tags.includes(t));
-    if (removedTags.length) await tx.imageTag.updateMany({ where: { imageId: id, value: { in: removedTags }, deleted: false }, data: soft });
-    const addedTags = tags.filter((t) => !oldTags.includes(t));
-    if (addedTags.length) await tx.imageTag.createMany({ data: addedTags.map((value) => ({ imageId: id, value, createdAt: now, updatedAt: now })) });
-    await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: changes.map((c) => `${c.op} /${c.path.join('/')}`).join(', ') });
-  });
+  try {
+    await db().$transaction(async (tx) => {
+      await tx.image.update({ where: { id }, data: columns });
+      for (const p of image.properties) {
+        if (!custom.has(p.name)) await tx.imageProperty.update({ where: { id: p.id }, data: soft });
+        else if (custom.get(p.name) !== p.value) await tx.imageProperty.update({ where: { id: p.id }, data: { value: custom.get(p.name), updatedAt: now } });
+      }
+      for (const [name, value] of custom) {
+        if (before.has(name)) continue;
+        // The database finds the row by its collation: `foo` finds `Foo`'s row.
+        const row = await tx.imageProperty.findUnique({ where: { imageId_name: { imageId: id, name } } });
+        if (row && !row.deleted) throw propertyNameClash(row.name, name);
+        // A property removed earlier keeps its (soft-deleted) row; Glance brings that row back.
+        if (row) await tx.imageProperty.update({ where: { id: row.id }, data: { name, value, deleted: false, deletedAt: null, updatedAt: now } });
+        else await tx.imageProperty.create({ data: { imageId: id, name, value, createdAt: now, updatedAt: now } });
+      }
+      const kept = new Set(tags);
+      const removedTags = oldTags.filter((t) => !kept.has(t));
+      if (removedTags.length) await tx.imageTag.updateMany({ where: { imageId: id, value: { in: removedTags }, deleted: false }, data: soft });
+      const had = new Set(oldTags);
+      const addedTags = tags.filter((t) => !had.has(t));
+      if (addedTags.length) await tx.imageTag.createMany({ data: addedTags.map((value) => ({ imageId: id, value, createdAt: now, updatedAt: now })) });
+      await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: describeChanges(changes) });
+    });
+  } catch (err) {
+    // A concurrent request added a name this one's collides with.
+    if ((err as { code?: string }).code === 'P2002') throw propertyNameClash(null, null);
+    throw err;
+  }
   return imageView(await reload(id));
 }

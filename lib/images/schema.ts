@@ -49,17 +49,29 @@ function at(doc: unknown, segments: string[]): unknown {
   return segments.reduce<unknown>((acc, key) => (acc && typeof acc === 'object' ? (acc as Json)[key] : undefined), doc);
 }
 
+/** Position of `key` among `obj`'s keys; each object's keys are indexed once per validation. */
+type KeyIndex = (obj: object, key: string) => number;
+
+function keyIndex(): KeyIndex {
+  const indexes = new Map<object, Map<string, number>>();
+  return (obj, key) => {
+    let index = indexes.get(obj);
+    if (!index) indexes.set(obj, (index = new Map(Object.keys(obj).map((k, i) => [k, i]))));
+    return index.get(key) ?? -1;
+  };
+}
+
 /** The order jsonschema meets errors in: schema keyword order, then instance key order. */
-function orderKey(schema: unknown, doc: unknown, err: ErrorObject): number[] {
+function orderKey(schema: unknown, doc: unknown, err: ErrorObject, indexOf: KeyIndex): number[] {
   const key: number[] = [];
   let node = schema;
   for (const seg of pointerSegments(err.schemaPath)) {
-    key.push(node && typeof node === 'object' ? Object.keys(node).indexOf(seg) : 0);
+    key.push(node && typeof node === 'object' ? indexOf(node, seg) : 0);
     node = node && typeof node === 'object' ? (node as Json)[seg] : undefined;
   }
   const inst = pointerSegments(err.instancePath);
   const parent = at(doc, inst.slice(0, -1));
-  if (inst.length && parent && typeof parent === 'object') key.push(Object.keys(parent).indexOf(inst[inst.length - 1]));
+  if (inst.length && parent && typeof parent === 'object') key.push(indexOf(parent, inst[inst.length - 1]));
   return key;
 }
 
@@ -68,11 +80,21 @@ function compareKeys(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-/** jsonschema's best_match: the shallowest error, first in iteration order. */
+/**
+ * jsonschema's best_match: the shallowest error, first in iteration order.
+ * One pass with each object's keys indexed once: a body with thousands of
+ * bad values costs linear time, not a sort with a key scan per comparison.
+ */
 function bestError(schema: unknown, doc: unknown, errors: ErrorObject[]): ErrorObject {
-  const sorted = [...errors].sort((a, b) => compareKeys(orderKey(schema, doc, a), orderKey(schema, doc, b)));
-  const depth = (e: ErrorObject) => pointerSegments(e.instancePath).length;
-  return sorted.reduce((best, e) => (depth(e) < depth(best) ? e : best));
+  const indexOf = keyIndex();
+  let best: { err: ErrorObject; depth: number; key: number[] } | null = null;
+  for (const err of errors) {
+    const depth = pointerSegments(err.instancePath).length;
+    if (best && depth > best.depth) continue;
+    const key = orderKey(schema, doc, err, indexOf);
+    if (!best || depth < best.depth || compareKeys(key, best.key) < 0) best = { err, depth, key };
+  }
+  return best!.err;
 }
 
 /** jsonschema's one-line message for the failing keyword. */

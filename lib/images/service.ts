@@ -12,6 +12,8 @@ import { assertValidImage } from './schema';
 import { recordEvent, type EventAction } from './events';
 import { findLiveImage, nowSeconds, reload, type Tx } from './repository';
 import { imageView, type ImageView } from './view';
+import { assertDbIntegers, assertPropertyName, assertPropertyValue, findNameClash, propertyNameClash } from './limits';
+import { assertPropertyQuota, assertTagQuota, assertTagQuotaForNewTag } from './quotas';
 
 /** Glance's base image attributes; any other key in a create body is a custom property. */
 const BASE_PROPERTIES = ['checksum', 'created_at', 'container_format', 'disk_format', 'id', 'min_disk', 'min_ram', 'name', 'size', 'virtual_size', 'status', 'tags', 'owner', 'updated_at', 'visibility', 'protected', 'os_hidden'];
@@ -80,11 +82,11 @@ function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom:
   // Glance answers 500 for a JSON list here (a bug); a 400 says what is wrong.
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('Request body must be a JSON object.');
   const doc = body as Record<string, unknown>;
-  for (const key of DISALLOWED_ON_CREATE) if (key in doc) throw new Forbidden(`Attribute '${key}' is read-only.`);
+  for (const key of DISALLOWED_ON_CREATE) if (Object.hasOwn(doc, key)) throw new Forbidden(`Attribute '${key}' is read-only.`);
   assertValidImage(doc);
   const custom = Object.entries(doc).filter(([k]) => !BASE_PROPERTIES.includes(k));
   for (const [key] of custom) {
-    if (key.length > 255) throw new BadRequest('Custom property should not be greater than 255 characters.');
+    assertPropertyName(key);
     if (isReservedProperty(key)) throw GlanceError.withDetail(new Forbidden(), `Attribute '${key}' is reserved.`);
   }
   return { doc, custom: custom as [string, string][] };
@@ -92,12 +94,19 @@ function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom:
 
 export async function createImage(ctx: RequestContext, body: unknown): Promise<ImageView> {
   const { doc, custom } = parseCreateBody(body);
-  const owner = 'owner' in doc ? (doc.owner as string | null) : ctx.projectId;
+  const owner = Object.hasOwn(doc, 'owner') ? (doc.owner as string | null) : ctx.projectId;
   enforceAddImage(ctx, owner, doc.visibility as string | undefined, pyStr(owner));
   const visibility = (doc.visibility as string | undefined) ?? 'shared';
-  for (const key of READ_ONLY_ON_CREATE) if (key in doc) throw new Forbidden(`Attribute '${key}' is read-only.`);
+  // Glance's order: the tag quota (image factory), then the domain's checks, the property quota (repository), the DB's.
+  assertTagQuota((doc.tags as string[] | undefined) ?? []);
+  for (const key of READ_ONLY_ON_CREATE) if (Object.hasOwn(doc, key)) throw new Forbidden(`Attribute '${key}' is read-only.`);
   for (const key of RESERVED_ON_CREATE) if (custom.some(([k]) => k === key)) throw new Forbidden(`Attribute '${key}' is reserved.`);
   assertNonNegative(doc);
+  assertPropertyQuota(custom.map(([k]) => k));
+  assertDbIntegers(doc);
+  for (const [, value] of custom) assertPropertyValue(value);
+  const clash = findNameClash(custom.map(([k]) => k));
+  if (clash) throw propertyNameClash(...clash);
 
   // Kept as the client wrote it, as Glance does (lookups are case-insensitive in MariaDB).
   const id = (doc.id as string | undefined) ?? randomUUID();
@@ -127,7 +136,11 @@ export async function createImage(ctx: RequestContext, body: unknown): Promise<I
       await recordEvent(tx, ctx, { imageId: id, action: 'created', to: 'queued' });
     });
   } catch (err) {
-    if ((err as { code?: string }).code === 'P2002') throw new Conflict(`Image ID ${id} already exists!`);
+    if ((err as { code?: string }).code === 'P2002') {
+      // The id, or two property names only the database's collation takes for one.
+      if (await db().image.findUnique({ where: { id }, select: { id: true } })) throw new Conflict(`Image ID ${id} already exists!`);
+      throw propertyNameClash(null, null);
+    }
     throw err;
   }
   return imageView(await reload(id));
@@ -189,6 +202,7 @@ export async function addTag(ctx: RequestContext, id: string, tag: string): Prom
   assertValidImage({ tags: [tag] });
   const image = await loadForTags(ctx, id);
   if (image.tags.some((t) => t.value === tag)) return;
+  assertTagQuotaForNewTag(id, image.tags.length + 1);
   const now = nowSeconds();
   await db().$transaction(async (tx) => {
     await tx.imageTag.create({ data: { imageId: id, value: tag, createdAt: now, updatedAt: now } });

@@ -17,7 +17,8 @@ function num(v: bigint | null): number | null {
 
 export function imageView(row: ImageRow): ImageView {
   const view: ImageView = {};
-  for (const p of row.properties) if (!p.deleted) view[p.name] = p.value;
+  // defineProperty: a property called `__proto__` is an own key like any other.
+  for (const p of row.properties) if (!p.deleted) Object.defineProperty(view, p.name, { value: p.value, writable: true, enumerable: true, configurable: true });
   Object.assign(view, {
     name: row.name,
     disk_format: row.diskFormat,

@@ -10,3 +10,6 @@ import { peerAddress } from '@/lib/http/peer';
 export default function auth(req: NextApiRequest, res: NextApiResponse) {
   return signInSource.run(peerAddress(req), () => NextAuth(req, res, authOptions()));
 }
+
+// A sign-in form is a few hundred bytes: Next's body parser stops reading (413) past this.
+export const config = { api: { bodyParser: { sizeLimit: '100kb' } } };

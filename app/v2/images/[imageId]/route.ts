@@ -1,6 +1,6 @@
 // GET, PATCH, DELETE /v2/images/{id}.
 import { json, noContent } from '@/lib/http/respond';
-import { glanceRoute, hasBody, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, hasBody, methodNotAllowed, readBody } from '@/lib/http/route';
 import { patchImage } from '@/lib/images/patch';
 import { deleteImage, showImage } from '@/lib/images/service';
 
@@ -11,7 +11,7 @@ type P = { imageId: string };
 export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await showImage(ctx, params.imageId)), { rejectBody: true });
 
 export const PATCH = glanceRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, req.headers.get('content-type'), hasBody(req), await req.text())),
+  json(await patchImage(ctx, params.imageId, req.headers.get('content-type'), hasBody(req), await readBody(req))),
 );
 
 export const DELETE = glanceRoute<P>(

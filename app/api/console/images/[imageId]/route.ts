@@ -1,6 +1,7 @@
 // Console: one image with members, locations and timeline; edit (JSON patch); delete.
 import { json, noContent } from '@/lib/http/respond';
 import { consoleRoute } from '@/lib/console/route';
+import { readBody } from '@/lib/http/route';
 import { imageDetail } from '@/lib/console/detail';
 import { patchImage } from '@/lib/images/patch';
 import { deleteImage } from '@/lib/images/service';
@@ -12,7 +13,7 @@ type P = { imageId: string };
 export const GET = consoleRoute<P>(async ({ ctx, params }) => json(await imageDetail(ctx, params.imageId)));
 
 export const PATCH = consoleRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, 'application/openstack-images-v2.1-json-patch', true, await req.text())),
+  json(await patchImage(ctx, params.imageId, 'application/openstack-images-v2.1-json-patch', true, await readBody(req))),
 );
 
 export const DELETE = consoleRoute<P>(async ({ ctx, params }) => {
