@@ -40,10 +40,16 @@ test("an empty file gives Glance's defaults", () => {
   assert.equal(c.stagingExpirySeconds, 86400);
   assert.equal(c.noauthProjectId, 'admin');
   assert.equal(c.keystoneAuthtoken, null);
+  assert.equal(c.policyFile, null);
+  assert.equal(c.maxRequestBodySize, 114688);
+  assert.deepEqual(c.quotas, { imageProperty: 128, imageTag: 128, imageMember: 128 });
+  assert.equal(c.requireImageFormatMatch, true);
   assert.deepEqual(c.identity, {
     tokenExpiration: 3600,
     lockoutFailureAttempts: 5,
     lockoutDuration: 60,
+    loginThrottleFailures: 20,
+    loginThrottleWindow: 300,
     region: 'RegionOne',
     bootstrapUsername: 'admin',
     bootstrapPassword: null,
@@ -150,11 +156,13 @@ test('node_staging_uri: file:// URIs and paths; other schemes are refused by nam
 });
 
 test('[identity]: values, an empty admin_openrc turns the file off, OS_BOOTSTRAP_* override', () => {
-  const text = '[identity]\ntoken_expiration = 600\nlockout_failure_attempts = 3\nlockout_duration = 900\nregion_id = Lab\nbootstrap_username = root\nbootstrap_password = s3cret\nbootstrap_project_name = ops\nadmin_openrc =\n';
+  const text = '[identity]\ntoken_expiration = 600\nlockout_failure_attempts = 3\nlockout_duration = 900\nlogin_throttle_failures = 0\nlogin_throttle_window = 30\nregion_id = Lab\nbootstrap_username = root\nbootstrap_password = s3cret\nbootstrap_project_name = ops\nadmin_openrc =\n';
   assert.deepEqual(parse(text).identity, {
     tokenExpiration: 600,
     lockoutFailureAttempts: 3,
     lockoutDuration: 900,
+    loginThrottleFailures: 0,
+    loginThrottleWindow: 30,
     region: 'Lab',
     bootstrapUsername: 'root',
     bootstrapPassword: 's3cret',
