@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, TEST_DATABASE_URL: db.url('glance'), TEST_OUTPUT_DIR: outDir },
+      env: { ...process.env, TEST_DATABASE_URL: db.adminUrl(), TEST_OUTPUT_DIR: outDir },
     });
     return await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
   } finally {
