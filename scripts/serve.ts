@@ -27,13 +27,13 @@ let httpServer: Server | null = null;
 let dbSupervisor: DbSupervisor | null = null;
 let stopping = false;
 
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    httpServer?.close();
-    httpServer?.closeAllConnections();
-    await dbSupervisor?.stop();
-  }
+/** Stop serving, then MariaDB, then exit; later calls (a repeated signal) wait for the first. */
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  httpServer?.close();
+  httpServer?.closeAllConnections();
+  await dbSupervisor?.stop();
   process.exit(code);
 }
 
@@ -81,9 +81,10 @@ function stopWhenOrphaned(): void {
 }
 
 async function main(): Promise<void> {
+  // `on`, not `once`: npm passes Ctrl-C's SIGINT on again, which must not kill us mid-shutdown.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      log(`[glance-api] ${signal}: stopping`);
+    process.on(signal, () => {
+      if (!stopping) log(`[glance-api] ${signal}: stopping`);
       void shutdown(0);
     });
   }

@@ -19,6 +19,8 @@ interface Service {
   url: string;
   output: () => string;
   exited: Promise<number | null>;
+  /** Every process that shares the output pipes (npm, the server) has closed them. */
+  outputClosed: Promise<void>;
 }
 
 const started: Service[] = [];
@@ -97,7 +99,8 @@ async function startService(): Promise<Service> {
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service: Service = { child, dir, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+  const outputClosed = Promise.all([child.stdout!, child.stderr!].map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())))).then(() => {});
+  const service: Service = { child, dir, url: `http://127.0.0.1:${port}`, output: () => output, exited, outputClosed };
   started.push(service);
   await waitFor('the service to answer', async () => ((await answers(service.url)) ? true : child.exitCode !== null ? Promise.reject(new Error(output)) : undefined), 240_000);
   return service;
@@ -143,6 +146,7 @@ test('kill -9 of MariaDB: it is started again and requests work again; Ctrl-C th
 
   process.kill(-service.child.pid!, 'SIGINT');
   await service.exited;
+  await service.outputClosed;
   assert.match(service.output(), /SIGINT: stopping/);
   assert.match(service.output(), /MariaDB stopped/);
   await assertNothingLeft(service);
