@@ -1,8 +1,7 @@
 // Runs once when the server process starts, before it serves requests.
+// Process-wide runtime settings are not made here but in lib/runtime/process.ts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { tuneHeapForStreaming } = await import('./lib/runtime/heap');
-  tuneHeapForStreaming();
   const { honourDeclaredContentLength } = await import('./lib/http/content-length');
   honourDeclaredContentLength();
   const { startUp } = await import('./lib/startup');

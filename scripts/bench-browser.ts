@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   process.env.TEST_OUTPUT_DIR ??= outDir;
   const db = new EmbeddedMariaDb({ dir: path.join(outDir, 'mariadb'), log: console.log });
   await db.start();
-  process.env.TEST_DATABASE_URL = db.url('glance');
+  process.env.TEST_DATABASE_URL = db.adminUrl();
   // Loaded after TEST_DATABASE_URL is set; they are test helpers reused as-is.
   const { startServer, removeDir } = await import('../tests/helpers/server');
   const { launchBrowser, signIn } = await import('../tests/e2e/helpers/browser');

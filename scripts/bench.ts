@@ -161,11 +161,11 @@ function table(r: Results): string {
     [`list ?limit=25 (${r.list.fill.visible} images)`, `p50 ${l25.p50_ms} ms, p99 ${l25.p99_ms} ms`, `p50 ${GLANCE.list25.p50} ms, p99 ${GLANCE.list25.p99} ms`, `p99 < ${TARGETS.list25P99Ms} ms`, verdict(l25.p99_ms < TARGETS.list25P99Ms)],
     [`list ?limit=1000 (${round(l1000.body_bytes / 1000, 0)} KB)`, `p50 ${l1000.p50_ms} ms, p99 ${l1000.p99_ms} ms`, `p50 ${GLANCE.list1000.p50} ms, p99 ${GLANCE.list1000.p99} ms`, '', ''],
     [`list ?name=X (${lName.images_returned} hit)`, `p50 ${lName.p50_ms} ms, p99 ${lName.p99_ms} ms`, `p50 ${GLANCE.listName.p50} ms, p99 ${GLANCE.listName.p99} ms`, '', ''],
-    ['server RSS idle (warmed up)', mib(r.rss.idle_kb), `${GLANCE.rssMiB.idle} MiB`, '', ''],
-    [`server RSS peak, ${settings.sizeMb} MiB upload`, mib(r.rss.upload_peak_kb), `${GLANCE.rssMiB.upload} MiB`, `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(r.rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes)],
-    ['server RSS peak, download / create', `${mib(r.rss.download_peak_kb)} / ${mib(r.rss.create_peak_kb)}`, '', '', ''],
-    ['server RSS peak, list load', mib(r.rss.list_peak_kb), `${GLANCE.rssMiB.list} MiB`, '', ''],
-    ['server CPU s: upload / download / create / list', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.server).join(' / '), '', '', ''],
+    ['npm start tree RSS idle (warmed up)', mib(r.rss.idle_kb), `${GLANCE.rssMiB.idle} MiB`, '', ''],
+    [`npm start tree RSS peak, ${settings.sizeMb} MiB upload`, mib(r.rss.upload_peak_kb), `${GLANCE.rssMiB.upload} MiB`, `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(r.rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes)],
+    ['npm start tree RSS peak, download / create', `${mib(r.rss.download_peak_kb)} / ${mib(r.rss.create_peak_kb)}`, '', '', ''],
+    ['npm start tree RSS peak, list load', mib(r.rss.list_peak_kb), `${GLANCE.rssMiB.list} MiB`, '', ''],
+    ['npm start tree CPU s: upload / download / create / list', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.server).join(' / '), '', '', ''],
     ['other processes CPU s (noise), same phases', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.other_processes).join(' / '), '', 'quiet: ~0', ''],
   ];
   const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
@@ -195,17 +195,18 @@ async function bench(server: BenchServer): Promise<Results> {
     mem_total_mib: Math.round(os.totalmem() / 1048576),
     node: process.version,
     loadavg_at_start: os.loadavg().map((x) => round(x, 2)),
+    tree_pid: server.treePid,
     server_pid: server.serverPid,
     db_pid: server.dbPid,
   };
   const file = await testFile(server);
   const bytes = statSync(file).size;
 
-  const phase = <T>(fn: () => Promise<T>) => sampled(server.serverPid, server.dbPid, fn);
+  const phase = <T>(fn: () => Promise<T>) => sampled(server.treePid, server.dbPid, fn);
 
   await warmUp(server.url);
   const idle = await phase(() => new Promise((r) => setTimeout(r, 2000)));
-  log(`server RSS idle: ${mib(idle.stats.rss_max_kb)} (${Object.keys(idle.stats.rss_max_per_pid_kb).length} processes)`);
+  log(`npm start tree RSS idle (MariaDB apart): ${mib(idle.stats.rss_max_kb)} (${Object.keys(idle.stats.rss_max_per_pid_kb).length} processes)`);
 
   log(`baselines on ${file} (${bytes} bytes), ${settings.runs} runs each`);
   const baselines = await measureBaselines(file, bytes, server.storeDir, settings.runs, log);
@@ -213,7 +214,7 @@ async function bench(server: BenchServer): Promise<Results> {
   log(`upload: create + PUT x ${settings.runs}`);
   const up = await phase(() => uploads(server.url, file, baselines));
   const upMedian = median(up.result.map((u) => u.create_plus_put_s));
-  log(`  median ${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s, peak RSS ${mib(up.stats.rss_max_kb)}, CPU ${JSON.stringify(up.stats.cpu_s)}`);
+  log(`  median ${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s, peak RSS ${mib(up.stats.rss_max_kb)} ${JSON.stringify(up.stats.rss_max_per_pid_kb)}, CPU ${JSON.stringify(up.stats.cpu_s)}`);
 
   log(`download x ${settings.runs}`);
   const downId = up.result[0].id;
@@ -266,7 +267,7 @@ async function bench(server: BenchServer): Promise<Results> {
   const phases = { idle: idle.stats, upload: up.stats, download: down.stats, create: create.stats, list_fill: filled.stats, list: list.stats };
   const [l25] = list.result;
   return {
-    env: { ...env, loadavg_at_end: os.loadavg().map((x) => round(x, 2)), server_rss_now_kb: treeRssKb(server.serverPid).totalKb },
+    env: { ...env, loadavg_at_end: os.loadavg().map((x) => round(x, 2)), service_tree_rss_now_kb: treeRssKb(server.treePid, undefined, server.dbPid).totalKb },
     settings,
     bytes,
     baselines,

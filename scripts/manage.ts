@@ -36,10 +36,12 @@ async function database(configFile: string | null): Promise<{ url: string; stop:
   const config = loadConfig(configFile);
   if (config.databaseUrl) return { url: config.databaseUrl, stop: async () => {} };
   const embedded = new EmbeddedMariaDb({ dir: `${config.dataDir}/db` });
-  if (existsSync(embedded.socket) && (await reachable(embedded.url('glance')))) return { url: embedded.url('glance'), stop: async () => {} };
+  if (existsSync(embedded.socket) && existsSync(embedded.appPasswordFile) && (await reachable(embedded.appUrl()))) {
+    return { url: embedded.appUrl(), stop: async () => {} };
+  }
   if (!existsSync(embedded.datadir)) throw new Error(`no database yet under ${embedded.dir}: run npm start once first`);
   await embedded.start();
-  return { url: embedded.url('glance'), stop: () => embedded.stop() };
+  return { url: embedded.appUrl(), stop: () => embedded.stop() };
 }
 
 function newPasswordFromStdin(): string | null {

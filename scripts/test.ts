@@ -41,7 +41,7 @@ async function main(): Promise<number> {
   await db.start();
   try {
     buildIfNeeded();
-    return await runNodeTests(rest, { timeoutMs: 600_000, env: { TEST_DATABASE_URL: db.url('glance'), TEST_OUTPUT_DIR: outDir } });
+    return await runNodeTests(rest, { timeoutMs: 600_000, env: { TEST_DATABASE_URL: db.adminUrl(), TEST_OUTPUT_DIR: outDir } });
   } finally {
     await db.stop();
   }

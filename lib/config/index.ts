@@ -19,6 +19,8 @@ export interface GlanceConfig {
   /** Base URL that clients reach us at (Glance's public_endpoint); null = from the Host header. */
   publicEndpoint: string | null;
   imageSizeCap: number;
+  /** Seconds a client connection may stay silent before it is closed; 0 = never (Glance's client_socket_timeout). */
+  clientSocketTimeout: number;
   authFlavor: AuthFlavor;
   /** The project every noauth request acts for. */
   noauthProjectId: string;
@@ -86,6 +88,7 @@ type Section = Record<string, string | string[] | undefined>;
 const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
 const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
 const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
+const DEFAULT_CLIENT_SOCKET_TIMEOUT = 900; // Glance's default, seconds
 
 /** `file:///path` (Glance's form) or a bare path; default <data_dir>/staging. */
 function stagingDirOf(raw: string | undefined, dataDir: string, baseDir: string): string {
@@ -208,6 +211,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     bindPort: int('DEFAULT', 'bind_port', last(dflt.bind_port), 9292),
     publicEndpoint: (last(dflt.public_endpoint) ?? '').trim().replace(/\/+$/, '') || null,
     imageSizeCap: int('DEFAULT', 'image_size_cap', last(dflt.image_size_cap), DEFAULT_IMAGE_SIZE_CAP),
+    clientSocketTimeout: int('DEFAULT', 'client_socket_timeout', last(dflt.client_socket_timeout), DEFAULT_CLIENT_SOCKET_TIMEOUT),
     authFlavor: flavor,
     noauthProjectId: (last(noauth.project_id) ?? '').trim() || 'admin',
     storeDirs,

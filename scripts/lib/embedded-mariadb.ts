@@ -1,11 +1,18 @@
 // A private MariaDB server (mariadbd as a child process) with its datadir under
 // a folder of ours, listening only on a unix socket there. Used by `npm start`
-// when no DATABASE_URL is given, and by the test suite.
+// when no DATABASE_URL is given, by the test suite and by the benchmark.
+//
+// Accounts (dbAccounts.ts): root@localhost logs in through the OS root's
+// unix socket or a random password kept 0600 in the folder (for tools and the
+// test suite); the app uses `glance`@localhost, which may only touch the
+// `glance` database, with its own random password; no other account is kept.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as mariadb from 'mariadb';
+import { APP_DATABASE, APP_USER, readSecret, secureAccounts } from './db-accounts';
+import { greets } from './mariadb-greeting';
 
 export interface EmbeddedOptions {
   /** Folder that holds mysql/ (datadir), the socket, pid and log files. */
@@ -20,7 +27,7 @@ export class EmbeddedMariaDb {
   readonly datadir: string;
   readonly socket: string;
   private child: ChildProcess | null = null;
-  private exited: Promise<number | null> | null = null;
+  private exitedPromise: Promise<number | null> | null = null;
   private readonly log: (m: string) => void;
 
   constructor(private readonly opts: EmbeddedOptions) {
@@ -30,22 +37,36 @@ export class EmbeddedMariaDb {
     this.log = opts.log ?? (() => {});
   }
 
-  private get passwordFile(): string {
+  get rootPasswordFile(): string {
     return path.join(this.dir, '.db-root-password');
   }
 
-  /** mysql://root:...@localhost/<db>?socket=... for Prisma and the app. */
-  url(database = 'glance'): string {
-    const pw = readFileSync(this.passwordFile, 'utf8').trim();
-    return `mysql://root:${encodeURIComponent(pw)}@localhost/${database}?socket=${encodeURIComponent(this.socket)}`;
+  get appPasswordFile(): string {
+    return path.join(this.dir, '.db-glance-password');
   }
 
+  private urlFor(user: string, password: string, database: string): string {
+    return `mysql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@localhost/${encodeURIComponent(database)}?socket=${encodeURIComponent(this.socket)}`;
+  }
+
+  /** The app's connection: the `glance` user on the `glance` database. */
+  appUrl(): string {
+    return this.urlFor(APP_USER, readSecret(this.appPasswordFile), APP_DATABASE);
+  }
+
+  /** root with its password: for tools that create databases (the test suite). */
+  adminUrl(database = APP_DATABASE): string {
+    return this.urlFor('root', readSecret(this.rootPasswordFile), database);
+  }
+
+  /** Initialise the datadir if needed, run mariadbd, and make the accounts safe. Can be called again after an exit. */
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const fresh = !existsSync(path.join(this.datadir, 'mysql'));
     if (fresh) {
       this.log(`[db] initialising MariaDB datadir ${this.datadir}`);
-      const args = ['--no-defaults', `--datadir=${this.datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db'];
+      // socket: root@localhost may log in only as the OS root over the socket until it gets its password.
+      const args = ['--no-defaults', `--datadir=${this.datadir}`, '--auth-root-authentication-method=socket', '--skip-test-db'];
       if (process.getuid?.() === 0) args.push('--user=root');
       const r = spawnSync('mariadb-install-db', args, { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`mariadb-install-db failed:\n${r.stdout}\n${r.stderr}`);
@@ -64,44 +85,55 @@ export class EmbeddedMariaDb {
     ];
     if (process.getuid?.() === 0) args.push('--user=root');
     const out = openSync(path.join(this.dir, 'mysqld.out'), 'a');
-    this.child = spawn('mariadbd', args, { stdio: ['ignore', out, out] });
-    this.exited = new Promise((resolve) => this.child!.once('exit', (code) => resolve(code)));
+    // setpriv --pdeathsig: if whoever started it dies without stopping it,
+    // mariadbd gets SIGTERM (a clean shutdown) instead of living on orphaned.
+    // Detached: Ctrl-C reaches the server process, which stops itself first.
+    const child = spawn('setpriv', ['--pdeathsig', 'TERM', 'mariadbd', ...args], { stdio: ['ignore', out, out], detached: true });
+    closeSync(out);
+    this.child = child;
+    this.exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
     await this.waitReady();
-    if (fresh || !existsSync(this.passwordFile)) await this.secureRoot();
-    this.log(`[db] MariaDB ready on ${this.socket}`);
+    await this.secureAccounts();
+    this.log(`[db] MariaDB ready on ${this.socket} (pid ${child.pid})`);
   }
 
-  /** Give root a random password (kept in a 0600 file) while OS root keeps socket login. */
-  private async secureRoot(): Promise<void> {
-    const pw = randomBytes(18).toString('base64url');
-    const conn = await mariadb.createConnection({ socketPath: this.socket, user: 'root', password: '' });
+  /** See db-accounts.ts; idempotent, run on every start. Needs a running server. */
+  async secureAccounts(): Promise<void> {
+    const conn = await this.rootConnection();
     try {
-      await conn.query("ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(?)", [pw]);
+      await secureAccounts(conn, { rootPasswordFile: this.rootPasswordFile, appPasswordFile: this.appPasswordFile, log: this.log });
     } finally {
       await conn.end();
     }
-    writeFileSync(this.passwordFile, pw + '\n', { mode: 0o600 });
+  }
+
+  /**
+   * root over the socket: by the OS root's identity, else by the stored
+   * password. Before root has one (a new datadir made by another OS user),
+   * mariadb-install-db's unix-socket account of that OS user stands in.
+   */
+  private async rootConnection(connectTimeout = 5000): Promise<mariadb.Connection> {
+    const socketLogin = (user: string, password = '') => mariadb.createConnection({ socketPath: this.socket, user, password, connectTimeout });
+    if (existsSync(this.rootPasswordFile)) return socketLogin('root', readSecret(this.rootPasswordFile));
+    try {
+      return await socketLogin('root');
+    } catch (err) {
+      const osUser = os.userInfo().username;
+      if (osUser === 'root') throw err;
+      return socketLogin(osUser);
+    }
   }
 
   private async waitReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exitCode: number | null | undefined;
-    void this.exited!.then((c) => { exitCode = c; });
+    void this.exitedPromise!.then((c) => { exitCode = c; });
     while (Date.now() < deadline) {
       if (exitCode !== undefined) {
         const err = existsSync(path.join(this.dir, 'mysqld.err')) ? readFileSync(path.join(this.dir, 'mysqld.err'), 'utf8').slice(-2000) : '';
         throw new Error(`mariadbd exited with ${exitCode} during start-up:\n${err}`);
       }
-      if (existsSync(this.socket)) {
-        try {
-          const pw = existsSync(this.passwordFile) ? readFileSync(this.passwordFile, 'utf8').trim() : '';
-          const c = await mariadb.createConnection({ socketPath: this.socket, user: 'root', password: pw, connectTimeout: 1000 });
-          await c.end();
-          return;
-        } catch {
-          /* not yet */
-        }
-      }
+      if (existsSync(this.socket) && (await greets(this.socket))) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('MariaDB did not become ready in time');
@@ -111,12 +143,28 @@ export class EmbeddedMariaDb {
     return this.child?.pid;
   }
 
+  /** Resolves with the exit code (128 for a signal) when the current mariadbd exits. */
+  get exited(): Promise<number | null> {
+    if (!this.exitedPromise) throw new Error('MariaDB was not started');
+    return this.exitedPromise;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Ask mariadbd to shut down (SIGTERM lets InnoDB flush) without waiting: for exit hooks. */
+  kill(): void {
+    if (this.running) this.child!.kill('SIGTERM');
+  }
+
   /** Clean shutdown (SIGTERM lets InnoDB flush). */
   async stop(): Promise<void> {
-    if (!this.child || this.child.exitCode !== null) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 30_000);
-    await this.exited;
+    if (!this.child || !this.running) return;
+    const child = this.child;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await this.exitedPromise;
     clearTimeout(timer);
     this.log('[db] MariaDB stopped');
   }

@@ -1,14 +1,19 @@
-// Prepares what the server needs (database, migrations, build) and runs
-// `next start` on the configured address. Shared by npm start, the test
-// suite and the benchmark.
+// What the server process needs (data dirs, build), and startNext(), which
+// runs it (scripts/glance-api.sh -> dist/serve.cjs, bundled by bootstrap.mjs)
+// for the test suite and bench-browser the way `npm start` runs it.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { GlanceConfig } from '../../lib/config';
-import { migrate } from '../../lib/db/migrate';
+import { ROOT } from './paths';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
+export { ROOT };
+
+/** The server entry, bundled by scripts/bootstrap.mjs before every command. */
+export const SERVER_ENTRY = path.join(ROOT, 'dist', 'serve.cjs');
+/** Its launcher, the one place for the server process's process-wide settings. */
+export const SERVER_LAUNCHER = path.join(ROOT, 'scripts', 'glance-api.sh');
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -44,28 +49,21 @@ export function prepareDataDirs(config: GlanceConfig): void {
   }
 }
 
-export async function migrateDatabase(url: string, log: (m: string) => void = console.log): Promise<void> {
-  const res = await migrate(url, path.join(ROOT, 'prisma', 'migrations'), log);
-  if (res.applied.length === 0) log(`[db] schema up to date (${res.alreadyApplied.length} migrations)`);
-}
-
 export interface ServerProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
 }
 
-/** Run the built app; resolves once it answers HTTP. */
+/** Run the built app in a server process of its own; waitForHttp tells when it answers. */
 export async function startNext(opts: { host: string; port: number; env: Record<string, string>; stdio?: 'inherit' | 'pipe' }): Promise<ServerProcess> {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-H', opts.host, '-p', String(opts.port)], {
+  if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run through npm start / npm test / npm run bench`);
+  // setpriv --pdeathsig: the server stops with whoever started it, even if that one is killed outright.
+  const child = spawn('setpriv', ['--pdeathsig', 'TERM', SERVER_LAUNCHER, '--hostname', opts.host, '--port', String(opts.port)], {
     cwd: ROOT,
     stdio: opts.stdio === 'pipe' ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-    // MALLOC_ARENA_MAX=2: glibc gives every thread that allocates (the hash
-    // workers, libuv's pool) its own malloc arena, and uploads left ~30-45 MB
-    // more RSS in them. With two arenas the peak RSS over four 1 GiB uploads
-    // went from ~290 to ~245 MB, at the same upload speed (measured on this VM).
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...opts.env },
+    env: { ...process.env, ...opts.env },
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   return { child, exited };
 }
 

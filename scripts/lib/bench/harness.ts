@@ -1,18 +1,24 @@
-// Everything a benchmark run needs, started the way `npm start` does it:
-// an embedded MariaDB, the migrations, the built app and `next start` with a
-// generated noauth config. All of it lives in one temp dir (database, store,
-// test file) so the store is on the same disk as the test file; the dir is
-// removed at the end unless BENCH_KEEP=1.
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Everything a benchmark run needs, started exactly as an operator starts it:
+// `npm start -- --config-file` with a generated noauth config, so the
+// figures are those of the process tree npm start keeps alive (npm and the
+// server process; the embedded MariaDB counted apart). All of it lives
+// in one temp dir (database, store, test file) so the store is on the same
+// disk as the test file; the dir is removed at the end unless BENCH_KEEP=1.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedMariaDb } from '../embedded-mariadb';
-import { buildIfNeeded, freePort, migrateDatabase, startNext, waitForHttp, writeLoopbackConfig, type ServerProcess } from '../server';
+import { freePort, ROOT, waitForHttp, writeLoopbackConfig } from '../server';
+import { processTree } from './sampler';
 
 export interface BenchServer {
   dir: string;
   storeDir: string;
   url: string;
+  /** npm's pid: the root of the measured process tree. */
+  treePid: number;
+  /** The server process (for the shared probe, which cannot leave the database out of a tree). */
   serverPid: number;
   dbPid: number;
   databaseUrl: string;
@@ -20,6 +26,21 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
 
 export async function startBenchServer(log: (m: string) => void = console.log): Promise<BenchServer> {
   const base = process.env.BENCH_DIR || os.tmpdir();
@@ -27,44 +48,38 @@ export async function startBenchServer(log: (m: string) => void = console.log): 
   const dir = mkdtempSync(path.join(base, 'glance-bench-'));
   const storeDir = path.join(dir, 'images');
   mkdirSync(storeDir);
-  // Same MariaDB settings as `npm start` (durable commits): a fair comparison
-  // with Glance on a stock MariaDB.
-  const db = new EmbeddedMariaDb({ dir: path.join(dir, 'mariadb'), log });
-  let server: ServerProcess | null = null;
+  const port = await freePort();
+  // data_dir in the temp dir: the embedded MariaDB (stock settings, as for an operator) lives there.
+  const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: `filesystem_store_datadir = ${storeDir}` });
+  const serverLog = path.join(dir, 'server.log');
+  const out = openSync(serverLog, 'a');
+  const npm = spawn('npm', ['start', '--', '--config-file', configFile], { cwd: ROOT, stdio: ['ignore', out, out] });
+  closeSync(out);
+  const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const tree = () => processTree(npm.pid!);
   const stop = async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
-    await db.stop();
+    // npm does not pass SIGTERM on; the server process stops itself and MariaDB.
+    const server = tree().find((p) => commandOf(p).includes(path.join('dist', 'serve.cjs')));
+    if (server) process.kill(server, 'SIGTERM');
+    else if (npm.exitCode === null) npm.kill('SIGTERM');
+    await exited;
     if (process.env.BENCH_KEEP === '1') log(`[bench] kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await db.start();
-    const databaseUrl = db.url('glance');
-    await migrateDatabase(databaseUrl, log);
-    buildIfNeeded(log);
-    const port = await freePort();
-    const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: `filesystem_store_datadir = ${storeDir}` });
-    server = await startNext({
-      host: '127.0.0.1',
-      port,
-      env: { DATABASE_URL: databaseUrl, GLANCE_CONFIG_FILE: configFile },
-      stdio: 'pipe',
-    });
-    const serverLog = path.join(dir, 'server.log');
-    const out = createWriteStream(serverLog);
-    server.child.stdout?.pipe(out);
-    server.child.stderr?.pipe(out);
-    const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${url}/versions`, server.exited);
-    log(`[bench] server pid ${server.child.pid} on ${url}, MariaDB pid ${db.pid}, dir ${dir}`);
-    return { dir, storeDir, url, serverPid: server.child.pid!, dbPid: db.pid!, databaseUrl, serverLog, stop };
+    await waitForHttp(`${url}/versions`, exited, 600_000);
+    const pids = tree();
+    const dbPid = pids.find((p) => commOf(p) === 'mariadbd');
+    const serverPid = pids.find((p) => commandOf(p).includes(path.join('dist', 'serve.cjs')));
+    if (!dbPid || !serverPid) throw new Error(`expected mariadbd and the server under npm (pid ${npm.pid}), found ${pids.map(commOf).join(', ')}`);
+    const databaseUrl = new EmbeddedMariaDb({ dir: path.join(dir, 'data', 'db') }).appUrl();
+    log(`[bench] npm start pid ${npm.pid} (server pid ${serverPid}) on ${url}, MariaDB pid ${dbPid}, dir ${dir}`);
+    return { dir, storeDir, url, treePid: npm.pid!, serverPid, dbPid, databaseUrl, serverLog, stop };
   } catch (err) {
-    const logFile = path.join(dir, 'server.log');
-    if (existsSync(logFile)) log(`[bench] server output:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (existsSync(serverLog)) log(`[bench] npm start output:\n${readFileSync(serverLog, 'utf8').slice(-3000)}`);
     await stop();
     throw err;
   }
 }
+

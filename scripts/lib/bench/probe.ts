@@ -21,6 +21,8 @@ export async function runProbe(server: BenchServer, outDir: string, extraArgs: s
     SIZE_MB: sizeMb,
     // The test file and the cp baseline in the run's dir, on the store's disk; removed with it.
     FILE: process.env.FILE ?? process.env.BENCH_FILE ?? path.join(server.dir, `glance-bench-${sizeMb}m.bin`),
+    // The probe sums a pid's whole subtree and cannot leave a part out: the server
+    // process's subtree holds MariaDB, so its RSS figure is server + MariaDB.
     RSS_PIDS: String(server.serverPid),
     DB_PIDS: String(server.dbPid),
     OUT_JSON: process.env.OUT_JSON ?? path.join(outDir, 'probe-results.json'),

@@ -1,8 +1,8 @@
-// What the server costs while a phase runs, read from /proc the way the shared
-// probe reads it: peak resident memory of the server's process tree (the sum
-// of VmRSS over a root pid and its descendants), and CPU seconds of the
-// server tree, the database, this benchmark process (with its reaped curl and
-// hash children) and everything else on the machine (other tenants = noise).
+// What the service costs while a phase runs, read from /proc: peak resident
+// memory of the process tree `npm start` keeps alive (the sum of VmRSS over
+// npm and its descendants, the database's process counted apart), and CPU
+// seconds of that tree, the database, this benchmark process (with its reaped
+// curl and hash children) and everything else on the machine (noise).
 import { readFileSync, readdirSync } from 'node:fs';
 import { round } from './measure';
 
@@ -31,11 +31,13 @@ function childrenMap(): Map<number, number[]> {
   return m;
 }
 
-export function processTree(root: number, m = childrenMap()): number[] {
+/** `root` and its descendants, leaving out `apart` (the database) and its own. */
+export function processTree(root: number, m = childrenMap(), apart?: number): number[] {
   const out: number[] = [];
   const todo = [root];
   while (todo.length) {
     const p = todo.pop()!;
+    if (p === apart) continue;
     out.push(p);
     todo.push(...(m.get(p) ?? []));
   }
@@ -51,12 +53,20 @@ function rssKb(pid: number): number {
   }
 }
 
-export function treeRssKb(root: number, m = childrenMap()): { totalKb: number; perPidKb: Record<string, number> } {
+function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+export function treeRssKb(root: number, m = childrenMap(), apart?: number): { totalKb: number; perPidKb: Record<string, number> } {
   const perPidKb: Record<string, number> = {};
   let totalKb = 0;
-  for (const p of processTree(root, m)) {
+  for (const p of processTree(root, m, apart)) {
     const kb = rssKb(p);
-    perPidKb[String(p)] = kb;
+    perPidKb[`${p} ${processName(p)}`] = kb;
     totalKb += kb;
   }
   return { totalKb, perPidKb };
@@ -109,13 +119,13 @@ export class PhaseSampler {
 
   private sample(initial: boolean): void {
     const m = childrenMap();
-    const { totalKb, perPidKb } = treeRssKb(this.serverPid, m);
+    const { totalKb, perPidKb } = treeRssKb(this.serverPid, m, this.dbPid);
     this.samples++;
     if (totalKb > this.maxKb) {
       this.maxKb = totalKb;
       this.maxPerPid = perPidKb;
     }
-    for (const p of processTree(this.serverPid, m)) {
+    for (const p of processTree(this.serverPid, m, this.dbPid)) {
       const c = cpuSeconds(p);
       const seen = this.serverCpu.get(p);
       if (seen) seen.last = c;
