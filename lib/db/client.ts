@@ -2,7 +2,7 @@
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { getConfig } from '@/lib/config';
-import { poolConfigFromUrl, databaseName } from './url';
+import { poolConfigFromUrl, poolTimeoutMs, databaseName } from './url';
 
 export type Db = InstanceType<typeof PrismaClient>;
 
@@ -10,7 +10,8 @@ const globalForPrisma = globalThis as unknown as { glancePrisma?: Db };
 
 export function createDb(url: string): Db {
   const adapter = new PrismaMariaDb(poolConfigFromUrl(url), { database: databaseName(url) });
-  return new PrismaClient({ adapter });
+  // A transaction waits for its connection no longer than a query does.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: poolTimeoutMs(url), timeout: 5000 } });
 }
 
 /** Lazily created so that `next build` never needs a database. */
