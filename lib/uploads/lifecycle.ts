@@ -7,6 +7,8 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
 import { Conflict } from '@/lib/errors';
 import { recordEvent, type EventAction } from '@/lib/images/events';
 import { findLiveImage, nowSeconds } from '@/lib/images/repository';
@@ -68,6 +70,17 @@ export async function abandonUpload(actor: Actor, id: string, action: 'upload_ca
  * copy is removed whatever happens; a failed import returns the image to queued.
  */
 export async function importStaged(actor: Actor, id: string): Promise<void> {
+  try {
+    await importOnce(actor, id);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    // Run again once the database answers: it finishes, or finds the staged
+    // data consumed and returns the image to queued.
+    retryWhenDatabaseIsBack(`import of image ${id}`, () => importOnce(actor, id));
+  }
+}
+
+async function importOnce(actor: Actor, id: string): Promise<void> {
   const staged = await findStaged(id);
   const image = await findLiveImage(id);
   if (!image || image.status !== 'importing') {
@@ -107,7 +120,9 @@ export async function importStaged(actor: Actor, id: string): Promise<void> {
       });
     });
   } catch (err) {
-    // Deleted while importing (or the database failed): keep no data for it.
+    // Unanswered commit: whether the file is the image's is decided when the database is back.
+    if (isDatabaseUnavailable(err)) throw err;
+    // Deleted while importing: keep no data for it.
     await store().remove(stored.location);
     if (!(err instanceof InvalidTransitionError)) {
       await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
