@@ -1,12 +1,21 @@
 // tus endpoint for the console's resumable uploads (POST creates, HEAD/PATCH
 // resume and send chunks, DELETE cancels). Bodies stream; nothing is buffered.
 import { consoleContext } from '@/lib/console/session';
-import { handleTus } from '@/lib/uploads/tus';
+import { handleTus, tusErrorResponse } from '@/lib/uploads/tus';
 
 export const dynamic = 'force-dynamic';
 
 async function handle(req: Request): Promise<Response> {
-  return handleTus(req, await consoleContext());
+  let ctx;
+  try {
+    ctx = await consoleContext();
+  } catch (err) {
+    // The sign-in redirect passes through; a database that is down is a 503.
+    const res = tusErrorResponse(err);
+    if (res) return res;
+    throw err;
+  }
+  return handleTus(req, ctx);
 }
 
 export const POST = handle;
