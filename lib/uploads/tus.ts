@@ -83,11 +83,14 @@ function createServer(): Server {
       if (upload.size === undefined) throw new BadRequest('Upload-Length is required: the image size must be known.');
       return {};
     }),
-    // The staging area's own failures (read-only, full) in Glance's terms, not
-    // tus's 500 with the raw error text.
+    // The staging area's own failures (read-only, full) in Glance's terms;
+    // never tus's 500 with the raw error text.
     onResponseError: (_req, err) => {
       const mapped = asTusError(err) as { status_code?: number; body?: string };
-      return mapped?.status_code ? { status_code: mapped.status_code, body: mapped.body ?? '' } : undefined;
+      if (mapped?.status_code) return { status_code: mapped.status_code, body: mapped.body ?? '' };
+      // tus would append the error's own text (paths included) to its 500.
+      logger.error({ err }, 'tus request failed');
+      return { status_code: 500, body: 'The server has either erred or is incapable of performing the requested operation.' };
     },
     onUploadFinish: guarded(async (_req, upload) => {
       await finishStaging(ctx(), upload.id, upload.size ?? upload.offset);
