@@ -17,6 +17,7 @@ import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-mac
 import { virtualSizeOf } from '@/lib/images/virtual-size';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
+import { storageError } from '@/lib/stores/filesystem';
 import { findStaged, removeStaged, stagedPath } from './staging';
 
 /** Who did it, for the event rows; background steps act for the request that started them. */
@@ -101,9 +102,14 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
     stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap });
   } catch (err) {
     await removeStaged(id);
-    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
+    // In Glance's words (no store paths) when the store itself failed.
+    const cause = storageError(err);
+    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', cause instanceof Error ? cause.message : String(cause));
     return;
   }
+  // Not needed past this point whatever happens, and gone before the image is
+  // seen active (a leftover is swept by maintenance.ts).
+  await removeStaged(id).catch((err) => logger.warn({ err, imageId: id }, 'could not remove staged data after its import'));
   try {
     const virtualSize = await virtualSizeOf(image.diskFormat, stored.location, stored.size);
     await db().$transaction(async (tx) => {
@@ -127,7 +133,5 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
     if (!(err instanceof InvalidTransitionError)) {
       await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
     }
-  } finally {
-    await removeStaged(id);
   }
 }
