@@ -16,6 +16,7 @@ import { ROOT } from '../../scripts/lib/server';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
 import { call, client } from '../helpers/http';
 import { getToken, readOpenrc } from '../helpers/identity';
+import { consoleBrowser, sessionCookie } from '../helpers/console';
 import { filesIn, md5, putHead, RawRequest, serverPid, waitFor } from '../helpers/data';
 
 /** The longest a request may take to say the database is gone. */
@@ -26,6 +27,7 @@ let base: string;
 let mariadb: EmbeddedMariaDb;
 let server: TestServer;
 let token: string;
+let browser: ReturnType<typeof consoleBrowser>;
 let images: string;
 let upload: RawRequest | undefined;
 
@@ -42,6 +44,9 @@ before(async () => {
   images = path.join(dir, 'images');
   const env = readOpenrc(openrc);
   token = await getToken(server.url, env.OS_USERNAME, env.OS_PASSWORD, env.OS_PROJECT_NAME);
+  browser = consoleBrowser(server.url);
+  await browser.signIn({ username: env.OS_USERNAME, password: env.OS_PASSWORD, project: env.OS_PROJECT_NAME, domain: 'Default' });
+  assert.ok(sessionCookie(browser.jar), 'signed in to the console');
 });
 
 after(async () => {
@@ -139,6 +144,15 @@ test('kill -9 of MariaDB: 503 within the bound, /versions still served, and the 
   assert.ok(auth.ms < BOUND_MS);
   assert.deepEqual(auth.value.json, { error: { code: 503, message: UNAVAILABLE, title: 'Service Unavailable' } });
 
+  // The console's routes look the session up in the database: 503 too, in their JSON error format.
+  const consoleList = await timed(() => browser.fetch('/api/console/images', { headers: { Accept: 'application/json' } }));
+  assert.equal(consoleList.value.status, 503);
+  assert.ok(consoleList.ms < BOUND_MS);
+  assert.deepEqual(await consoleList.value.json(), { message: `${UNAVAILABLE}<br /><br />\n\n\n`, code: '503 Service Unavailable', title: 'Service Unavailable' });
+  const tusCreate = await browser.fetch('/api/console/uploads', { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', Origin: server.url } });
+  assert.equal(tusCreate.status, 503);
+  assert.equal(await tusCreate.text(), UNAVAILABLE);
+
   // What needs no database keeps working; the health check tells a supervisor.
   const versions = await timed(() => call(server.url, 'GET', '/versions'));
   assert.equal(versions.value.status, 200);
@@ -183,6 +197,8 @@ test('kill -9 of MariaDB: 503 within the bound, /versions still served, and the 
     [queued.id],
   );
   assert.deepEqual(failed.map((e) => [e.from_status, e.to_status]), [['saving', 'queued']]);
+
+  assert.equal((await browser.fetch('/api/console/images', { headers: { Accept: 'application/json' } })).status, 200);
 
   // And everything works as before.
   const data = randomBytes(200_000);
