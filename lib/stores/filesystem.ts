@@ -5,10 +5,14 @@ import { constants as fsc } from 'node:fs';
 import { access, chmod, mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
-import { Forbidden, RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
+import { RequestEntityTooLarge, GlanceError } from '@/lib/errors';
 import type { Digests } from './hasher';
 import { logger } from '@/lib/log';
 import { IngestPipeline } from './ingest';
+import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
+
+// Where callers have always found it.
+export { StorageFull };
 
 /**
  * Downloads go through a few buffers that are reused as soon as Node has
@@ -31,24 +35,10 @@ export interface StoredData extends Digests {
 
 export class StoreConfigError extends Error {}
 
-/** Glance's words for a full store, used for both "no directory has room" and ENOSPC. */
-export class StorageFull extends RequestEntityTooLarge {
-  constructor() {
-    super('Image storage media is full: There is not enough disk space on the image storage media.');
-  }
-}
-
 /** image_size_cap, in Glance's words (ImageSizeLimitExceeded as the upload API reports it). */
 export class SizeLimitExceeded extends RequestEntityTooLarge {
   constructor() {
     super('The incoming image is too large: The provided image is too large.');
-  }
-}
-
-/** glance_store's Forbidden for a file it cannot delete (Glance answers 403), without the store's path. */
-export class DataNotDeletable extends Forbidden {
-  constructor(imageId: string) {
-    super(`You cannot delete the file of image ${imageId}`);
   }
 }
 
@@ -352,37 +342,6 @@ async function hashFile(src: FileHandle, size: number): Promise<Digests> {
     await hashing.abandon();
     throw err;
   }
-}
-
-/** Glance's StorageWriteDenied, as its upload API reports it (503). */
-export class StorageWriteDenied extends ServiceUnavailable {
-  constructor() {
-    super('Insufficient permissions on image storage media: Permission to write image storage media denied.');
-  }
-}
-
-/** The storage media failed or refused a read: 503, the request may succeed later. */
-export class StorageUnavailable extends ServiceUnavailable {
-  constructor() {
-    super('Image storage media is not available: the image data could not be read or written.');
-  }
-}
-
-const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
-const DENIED_CODES = new Set(['EACCES', 'EROFS', 'EPERM']);
-const MEDIA_CODES = new Set(['EIO', 'ENXIO', 'ENODEV', 'ESTALE']);
-
-/**
- * A filesystem error as the Glance error a client should see: full → 413,
- * not writable → 503, media failure → 503. Anything else is returned as is.
- * Also used for the staging area of browser uploads.
- */
-export function storageError(err: unknown): unknown {
-  const code = (err as NodeJS.ErrnoException)?.code ?? '';
-  if (FULL_CODES.has(code)) return new StorageFull();
-  if (DENIED_CODES.has(code)) return new StorageWriteDenied();
-  if (MEDIA_CODES.has(code)) return new StorageUnavailable();
-  return err;
 }
 
 export async function ensureDir(dir: string): Promise<void> {

@@ -17,7 +17,7 @@ import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-mac
 import { virtualSizeOf } from '@/lib/images/virtual-size';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
-import { storageError } from '@/lib/stores/filesystem';
+import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
 
 /** Who did it, for the event rows; background steps act for the request that started them. */

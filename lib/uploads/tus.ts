@@ -11,7 +11,7 @@ import { loadVisible } from '@/lib/images/service';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
-import { storageError } from '@/lib/stores/filesystem';
+import { storageError } from '@/lib/stores/errors';
 import { assertCanModify } from '@/lib/policy';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
