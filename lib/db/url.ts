@@ -4,9 +4,9 @@ import type { PoolConfig } from 'mariadb';
 /**
  * How long a request waits for a database connection (Prisma's `pool_timeout`,
  * seconds) and for a new connection to open (`connect_timeout`). Short, so a
- * dead database answers 503 within about 1.5 s instead of after the driver's 10 s.
+ * dead database answers 503 within about 2 s instead of after the driver's 10 s.
  */
-const DEFAULT_POOL_TIMEOUT_S = 1.5;
+const DEFAULT_POOL_TIMEOUT_S = 2;
 const DEFAULT_CONNECT_TIMEOUT_S = 1;
 
 function seconds(u: URL, name: string, fallback: number): number {
