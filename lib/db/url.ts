@@ -3,10 +3,11 @@ import type { PoolConfig } from 'mariadb';
 
 /**
  * How long a request waits for a database connection (Prisma's `pool_timeout`,
- * seconds) and for a new connection to open (`connect_timeout`). Short, so a
- * dead database answers 503 within about 2 s instead of after the driver's 10 s.
+ * seconds) and for a new connection to open (`connect_timeout`). Once a probe
+ * finds the database down, requests do not wait at all (reachability.ts):
+ * this bound is for a busy database and for requests caught as it goes down.
  */
-const DEFAULT_POOL_TIMEOUT_S = 2;
+const DEFAULT_POOL_TIMEOUT_S = 5;
 const DEFAULT_CONNECT_TIMEOUT_S = 1;
 
 function seconds(u: URL, name: string, fallback: number): number {
