@@ -60,6 +60,7 @@ export async function startUp(): Promise<void> {
     throw err;
   }
   await resetInterruptedUploads();
+  await settleInterruptedDeletes();
   if (identityEnabled()) {
     const { created, openrc } = await bootstrapIdentity(config);
     await purgeExpiredTokens();
@@ -77,5 +78,15 @@ async function resetInterruptedUploads(): Promise<void> {
       changeStatus(tx, null, id, 'saving', 'queued', 'reset_after_restart', {}, 'the server stopped during the upload'),
     );
     logger.warn({ imageId: id }, 'upload interrupted by a restart: image returned to queued');
+  }
+}
+
+/** Image files a restart caught moved aside by a delete: back if the delete was not committed, else removed. */
+async function settleInterruptedDeletes(): Promise<void> {
+  for (const d of await store().detachedFiles()) {
+    const recorded = await db().imageLocation.findFirst({ where: { value: d.location, deleted: false }, select: { id: true } });
+    if (recorded) await store().reattach(d);
+    else await store().purge(d);
+    logger.warn({ location: d.location, restored: Boolean(recorded) }, 'delete interrupted by a restart: settled');
   }
 }

@@ -29,9 +29,15 @@ export function consoleRoute<P = Record<string, never>>(handler: (call: { req: N
   return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
     const refused = crossOriginRefusal(req);
     if (refused) return refused;
-    // The request's own headers, not Next's headers(): Pages API routes
-    // (the console's download) use this wrapper too.
-    const ctx = await signedInContext(req.headers);
+    let ctx: RequestContext | null;
+    try {
+      // The request's own headers, not Next's headers(): Pages API routes
+      // (the console's download) use this wrapper too.
+      ctx = await signedInContext(req.headers);
+    } catch (err) {
+      // The session lives in the database: when that is down, say so (503), not 500.
+      return toErrorResponse(err, asJson(req), `req-${randomUUID()}`);
+    }
     if (!ctx) return new Response(null, { status: 307, headers: { Location: SIGN_IN_PATH } });
     try {
       const params = segment?.params ? await segment.params : ({} as P);

@@ -5,6 +5,7 @@ import type { NextRequest } from 'next/server';
 import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
 import { BadRequest, GlanceError, MethodNotAllowed, NotFound, RequestEntityTooLarge, Unauthorized } from '@/lib/errors';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { logger } from '@/lib/log';
 import { baseUrl } from './base-url';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from './body';
@@ -25,6 +26,10 @@ function withRequestId(res: Response, requestId: string): Response {
 
 export function toErrorResponse(err: unknown, req: Request, requestId: string): Response {
   if (err instanceof InvalidTransitionError) err = new GlanceError(409, err.message);
+  if (!(err instanceof GlanceError) && isDatabaseUnavailable(err)) {
+    logger.warn({ requestId, method: req.method, url: req.url, err: (err as Error)?.message }, 'database unavailable');
+    err = new DatabaseUnavailable();
+  }
   if (!(err instanceof GlanceError)) {
     logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error');
     err = new GlanceError(500, 'The server has either erred or is incapable of performing the requested operation.');

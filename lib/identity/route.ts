@@ -10,6 +10,7 @@ import { authRequired, KeystoneError } from './errors';
 import { validateToken, type ValidToken } from './tokens';
 import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
 
 export interface IdentityCall<P> {
   req: NextRequest;
@@ -58,6 +59,10 @@ export function identityRoute<P = Record<string, never>>(handler: (call: Identit
       );
     } catch (err) {
       if (err instanceof KeystoneError) return finish(err.toResponse(), requestId);
+      if (isDatabaseUnavailable(err)) {
+        logger.warn({ requestId, method: req.method, url: req.url, err: (err as Error)?.message }, 'database unavailable');
+        return finish(new KeystoneError(503, DATABASE_UNAVAILABLE_MESSAGE).toResponse(), requestId);
+      }
       logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error in the identity API');
       return finish(new KeystoneError(500, 'An unexpected error prevented the server from fulfilling your request.').toResponse(), requestId);
     }

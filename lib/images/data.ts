@@ -2,6 +2,8 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
 import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
 import { enforceOnImage } from '@/lib/policy';
 import { store } from '@/lib/stores';
@@ -56,6 +58,13 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
       });
     });
   } catch (err) {
+    if (isDatabaseUnavailable(err)) {
+      // The commit may have reached the database before the connection broke:
+      // only once it answers again can we tell whether this file is the image's.
+      const location = stored.location;
+      retryWhenDatabaseIsBack(`settle the upload of image ${id}`, () => settleUnconfirmedUpload(ctx, id, location));
+      throw err;
+    }
     await store().remove(stored.location);
     // Deleted (or otherwise changed) while the data was arriving.
     if (err instanceof InvalidTransitionError) throw new GlanceError(410, goneMessage(id));
@@ -64,7 +73,25 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
   }
 }
 
+/** An upload whose final commit went unanswered: keep its file if recorded, else remove it and requeue. */
+async function settleUnconfirmedUpload(ctx: RequestContext, id: string, location: string): Promise<void> {
+  const recorded = await db().imageLocation.findFirst({ where: { imageId: id, value: location, deleted: false }, select: { id: true } });
+  if (recorded) return;
+  await store().remove(location);
+  await restore(ctx, id, 'the database could not be reached when the upload ended');
+}
+
+/** saving → queued after a failed upload; when the database is unreachable, as soon as it is back. */
 async function restoreToQueued(ctx: RequestContext, id: string, cause: unknown): Promise<void> {
+  try {
+    await restore(ctx, id, cause);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    retryWhenDatabaseIsBack(`return image ${id} to queued`, () => restore(ctx, id, cause));
+  }
+}
+
+async function restore(ctx: RequestContext, id: string, cause: unknown): Promise<void> {
   const reason = cause instanceof Error ? cause.message : String(cause);
   try {
     await db().$transaction((tx) => changeStatus(tx, ctx, id, 'saving', 'queued', 'upload_failed', {}, reason));
@@ -88,7 +115,9 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
     throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
   }
   const location = image.status === 'active' || image.status === 'deactivated' ? await activeLocation(id) : null;
-  if (!location || image.size === null) return { copyTo: null, size: 0, checksum: null, range: null };
+  if (!location || image.size === null || !(await store().readable(location.value))) {
+    return { copyTo: null, size: 0, checksum: null, range: null };
+  }
   const size = Number(image.size);
   const range = parseRange(rangeHeader, size);
   const bytes = range ?? { start: 0, end: size - 1 };

@@ -6,7 +6,9 @@ import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, NotFound } from '@/lib/errors';
 import { canSee, enforceAddImage, enforceOnImage } from '@/lib/policy';
+import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
+import type { DetachedData } from '@/lib/stores/filesystem';
 import { assertTransition, InvalidTransitionError, type ImageStatus } from './state-machine';
 import { assertValidImage } from './schema';
 import { recordEvent, type EventAction } from './events';
@@ -158,19 +160,31 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   enforceOnImage(ctx, 'delete_image', image);
   if (image.protected) throw new Forbidden(`Image ${id} is protected and cannot be deleted.`);
   const now = nowSeconds();
-  const locations = await db().$transaction(async (tx) => {
-    await changeStatus(tx, ctx, id, image.status, 'deleted', 'deleted', { deleted: true, deletedAt: now });
-    const live = await tx.imageLocation.findMany({ where: { imageId: id, deleted: false } });
-    const soft = { deleted: true, deletedAt: now, updatedAt: now };
-    await tx.imageLocation.updateMany({ where: { imageId: id, deleted: false }, data: { ...soft, status: 'deleted' } });
-    await tx.imageProperty.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-    await tx.imageTag.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-    await tx.imageMember.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-    return live;
-  });
-  // Data goes after the rows: a crash in between leaves a file, never a row pointing at nothing.
-  for (const loc of locations) await store().remove(loc.value);
-  await store().removePartial(id);
+  // The data is moved aside while the image's row is locked, and removed only
+  // once the delete is committed: a store that cannot delete (403, as
+  // glance_store's Forbidden) or a failed commit leaves row and file as they were.
+  const detached: DetachedData[] = [];
+  try {
+    await db().$transaction(async (tx) => {
+      await changeStatus(tx, ctx, id, image.status, 'deleted', 'deleted', { deleted: true, deletedAt: now });
+      const live = await tx.imageLocation.findMany({ where: { imageId: id, deleted: false } });
+      const soft = { deleted: true, deletedAt: now, updatedAt: now };
+      await tx.imageLocation.updateMany({ where: { imageId: id, deleted: false }, data: { ...soft, status: 'deleted' } });
+      await tx.imageProperty.updateMany({ where: { imageId: id, deleted: false }, data: soft });
+      await tx.imageTag.updateMany({ where: { imageId: id, deleted: false }, data: soft });
+      await tx.imageMember.updateMany({ where: { imageId: id, deleted: false }, data: soft });
+      for (const loc of live) {
+        const d = await store().detach(loc.value, id);
+        if (d) detached.push(d);
+      }
+    });
+  } catch (err) {
+    for (const d of detached) await store().reattach(d).catch((e) => logger.error({ err: e, imageId: id }, 'could not put back the data of an image whose delete failed'));
+    throw err;
+  }
+  // A crash before these leaves files aside; start-up finishes the job (lib/startup.ts).
+  for (const d of detached) await store().purge(d).catch((e) => logger.warn({ err: e, imageId: id }, 'deleted image data left aside'));
+  await store().removePartial(id).catch((e) => logger.warn({ err: e, imageId: id }, 'partial upload of a deleted image left behind'));
 }
 
 // Glance's defaults: admins, and members of the owning project.

@@ -2,12 +2,17 @@
 // directories, as file://<dir>/<image id>. Streams in and out; never holds an
 // image in memory.
 import { constants as fsc } from 'node:fs';
-import { access, chmod, mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { access, chmod, mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoreDir } from '@/lib/config';
-import { RequestEntityTooLarge, ServiceUnavailable, GlanceError } from '@/lib/errors';
+import { RequestEntityTooLarge, GlanceError } from '@/lib/errors';
 import type { Digests } from './hasher';
+import { logger } from '@/lib/log';
 import { IngestPipeline, type ContentObserver } from './ingest';
+import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
+
+// Where callers have always found it.
+export { StorageFull };
 
 /**
  * Downloads go through a few buffers that are reused as soon as Node has
@@ -30,19 +35,20 @@ export interface StoredData extends Digests {
 
 export class StoreConfigError extends Error {}
 
-/** Glance's words for a full store, used for both "no directory has room" and ENOSPC. */
-export class StorageFull extends RequestEntityTooLarge {
-  constructor() {
-    super('Image storage media is full: There is not enough disk space on the image storage media.');
-  }
-}
-
 /** image_size_cap, in Glance's words (ImageSizeLimitExceeded as the upload API reports it). */
 export class SizeLimitExceeded extends RequestEntityTooLarge {
   constructor() {
     super('The incoming image is too large: The provided image is too large.');
   }
 }
+
+/** An image file moved aside while the delete of its image is being recorded. */
+export interface DetachedData {
+  location: string;
+  aside: string;
+}
+
+const DETACHED = /^\.(.+)\.deleting$/;
 
 /** The image was deleted while its data was arriving. */
 export class ImageDataGone extends Error {}
@@ -184,7 +190,7 @@ export class FilesystemStore {
   ): Promise<StoredData> {
     const final = path.join(dir, imageId);
     const partial = FilesystemStore.partialPath(dir, imageId);
-    const fh = await open(partial, 'wx', 0o640);
+    const fh = await openPartial(partial);
     const sink = new IngestPipeline(fh, check);
     let ok = false;
     try {
@@ -199,12 +205,13 @@ export class FilesystemStore {
       ok = true;
       return { location: FilesystemStore.locationOf(final), size: sink.size, ...digests };
     } catch (err) {
-      throw translateWriteError(err);
+      throw storageError(err);
     } finally {
       if (!ok) {
         await sink.abandon();
         await fh.close().catch(() => {});
-        await rm(partial, { force: true });
+        // On media gone read-only this fails too; the answer stays the first error.
+        await rm(partial, { force: true }).catch((err) => logger.warn({ err: (err as Error).message, partial }, 'could not remove a partial upload'));
       }
     }
   }
@@ -244,6 +251,61 @@ export class FilesystemStore {
     }
   }
 
+  /**
+   * Before a download's headers go out: false when the file is gone (Glance
+   * then answers 204); a 503 when it is there but cannot be read. Errors
+   * after the headers can only cut the connection.
+   */
+  async readable(location: string): Promise<boolean> {
+    try {
+      await access(FilesystemStore.pathOf(location), fsc.R_OK);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StorageUnavailable();
+    }
+  }
+
+  /**
+   * The first step of deleting an image's data: its file is moved aside, so a
+   * store that cannot delete (read-only, failing) refuses before anything is
+   * recorded, and the move can be undone if the record fails. Null when the
+   * file is already gone.
+   */
+  async detach(location: string, imageId: string): Promise<DetachedData | null> {
+    const file = FilesystemStore.pathOf(location);
+    const aside = path.join(path.dirname(file), `.${path.basename(file)}.deleting`);
+    try {
+      await rename(file, aside);
+      return { location, aside };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new DataNotDeletable(imageId);
+    }
+  }
+
+  /** The delete was not recorded: the file goes back where its location says. */
+  async reattach(d: DetachedData): Promise<void> {
+    await rename(d.aside, FilesystemStore.pathOf(d.location));
+  }
+
+  /** The delete was recorded: the file goes. */
+  async purge(d: DetachedData): Promise<void> {
+    await rm(d.aside, { force: true });
+  }
+
+  /** Files a restart caught between detach and purge or reattach. */
+  async detachedFiles(): Promise<DetachedData[]> {
+    const found: DetachedData[] = [];
+    for (const d of this.dirs) {
+      for (const name of await readdir(d.path)) {
+        const m = DETACHED.exec(name);
+        if (m) found.push({ location: FilesystemStore.locationOf(path.join(d.path, m[1])), aside: path.join(d.path, name) });
+      }
+    }
+    return found;
+  }
+
   async remove(location: string): Promise<void> {
     await rm(FilesystemStore.pathOf(location), { force: true });
   }
@@ -268,6 +330,21 @@ export class FilesystemStore {
   }
 }
 
+/**
+ * A new partial file. One left by an upload the media cut short is removed
+ * first (only one upload of an image runs at a time: the state machine sees
+ * to that). A read-only or unwritable directory fails here, before any data
+ * is read.
+ */
+async function openPartial(partial: string): Promise<FileHandle> {
+  try {
+    await rm(partial, { force: true });
+    return await open(partial, 'wx', 0o640);
+  } catch (err) {
+    throw storageError(err);
+  }
+}
+
 /** md5 and sha512 of the first `size` bytes of an open file, through the hash-only pipeline (and `check`). */
 async function hashFile(src: FileHandle, size: number, check: ContentObserver | null): Promise<Digests> {
   const hashing = new IngestPipeline(null, check);
@@ -278,15 +355,6 @@ async function hashFile(src: FileHandle, size: number, check: ContentObserver | 
     await hashing.abandon();
     throw err;
   }
-}
-
-function translateWriteError(err: unknown): unknown {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOSPC' || code === 'EDQUOT') return new StorageFull();
-  if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
-    return new ServiceUnavailable('Insufficient permissions on image storage media: Permission to write image storage media denied.');
-  }
-  return err;
 }
 
 export async function ensureDir(dir: string): Promise<void> {

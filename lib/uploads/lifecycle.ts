@@ -7,6 +7,8 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { db } from '@/lib/db/client';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
 import { Conflict } from '@/lib/errors';
 import { recordEvent, type EventAction } from '@/lib/images/events';
 import { findLiveImage, nowSeconds } from '@/lib/images/repository';
@@ -15,6 +17,7 @@ import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-mac
 import { ContentInspection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
+import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
 
 /** Who did it, for the event rows; background steps act for the request that started them. */
@@ -68,6 +71,17 @@ export async function abandonUpload(actor: Actor, id: string, action: 'upload_ca
  * copy is removed whatever happens; a failed import returns the image to queued.
  */
 export async function importStaged(actor: Actor, id: string): Promise<void> {
+  try {
+    await importOnce(actor, id);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    // Run again once the database answers: it finishes, or finds the staged
+    // data consumed and returns the image to queued.
+    retryWhenDatabaseIsBack(`import of image ${id}`, () => importOnce(actor, id));
+  }
+}
+
+async function importOnce(actor: Actor, id: string): Promise<void> {
   const staged = await findStaged(id);
   const image = await findLiveImage(id);
   if (!image || image.status !== 'importing') {
@@ -89,9 +103,14 @@ export async function importStaged(actor: Actor, id: string): Promise<void> {
     stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     await removeStaged(id);
-    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
+    // In Glance's words (no store paths) when the store itself failed.
+    const cause = storageError(err);
+    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', cause instanceof Error ? cause.message : String(cause));
     return;
   }
+  // Not needed past this point whatever happens, and gone before the image is
+  // seen active (a leftover is swept by maintenance.ts).
+  await removeStaged(id).catch((err) => logger.warn({ err, imageId: id }, 'could not remove staged data after its import'));
   try {
     const virtualSize = inspection.virtualSize;
     await db().$transaction(async (tx) => {
@@ -108,12 +127,12 @@ export async function importStaged(actor: Actor, id: string): Promise<void> {
       });
     });
   } catch (err) {
-    // Deleted while importing (or the database failed): keep no data for it.
+    // Unanswered commit: whether the file is the image's is decided when the database is back.
+    if (isDatabaseUnavailable(err)) throw err;
+    // Deleted while importing: keep no data for it.
     await store().remove(stored.location);
     if (!(err instanceof InvalidTransitionError)) {
       await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
     }
-  } finally {
-    await removeStaged(id);
   }
 }

@@ -10,6 +10,8 @@ import { looksLikeImageId } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/service';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { storageError } from '@/lib/stores/errors';
 import { enforceOnImage } from '@/lib/policy';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
@@ -29,7 +31,17 @@ function ctx(): RequestContext {
 function asTusError(err: unknown): unknown {
   if (err instanceof InvalidTransitionError) return { status_code: 409, body: err.message };
   if (err instanceof GlanceError) return { status_code: err.status, body: err.message };
+  if (isDatabaseUnavailable(err)) return { status_code: 503, body: DATABASE_UNAVAILABLE_MESSAGE };
+  const stored = storageError(err);
+  if (stored instanceof GlanceError) return { status_code: stored.status, body: stored.message };
   return err;
+}
+
+/** A tus answer for an error outside the hooks (the staging area's own writes, the session lookup). */
+export function tusErrorResponse(err: unknown): Response | null {
+  const mapped = asTusError(err) as { status_code?: number; body?: string };
+  if (!mapped?.status_code) return null;
+  return new Response(mapped.body, { status: mapped.status_code, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Tus-Resumable': '1.0.0' } });
 }
 
 function guarded<A extends unknown[], R>(hook: (...args: A) => Promise<R>) {
@@ -71,6 +83,15 @@ function createServer(): Server {
       if (upload.size === undefined) throw new BadRequest('Upload-Length is required: the image size must be known.');
       return {};
     }),
+    // The staging area's own failures (read-only, full) in Glance's terms;
+    // never tus's 500 with the raw error text.
+    onResponseError: (_req, err) => {
+      const mapped = asTusError(err) as { status_code?: number; body?: string };
+      if (mapped?.status_code) return { status_code: mapped.status_code, body: mapped.body ?? '' };
+      // tus would append the error's own text (paths included) to its 500.
+      logger.error({ err }, 'tus request failed');
+      return { status_code: 500, body: 'The server has either erred or is incapable of performing the requested operation.' };
+    },
     onUploadFinish: guarded(async (_req, upload) => {
       await finishStaging(ctx(), upload.id, upload.size ?? upload.offset);
       return {};

@@ -2,12 +2,23 @@
 // resume and send chunks, DELETE cancels). Bodies stream; nothing is buffered.
 import { crossOriginRefusal } from '@/lib/console/route';
 import { consoleContext } from '@/lib/console/session';
-import { handleTus } from '@/lib/uploads/tus';
+import { handleTus, tusErrorResponse } from '@/lib/uploads/tus';
 
 export const dynamic = 'force-dynamic';
 
 async function handle(req: Request): Promise<Response> {
-  return crossOriginRefusal(req) ?? handleTus(req, await consoleContext());
+  const refused = crossOriginRefusal(req);
+  if (refused) return refused;
+  let ctx;
+  try {
+    ctx = await consoleContext();
+  } catch (err) {
+    // The sign-in redirect passes through; a database that is down is a 503.
+    const res = tusErrorResponse(err);
+    if (res) return res;
+    throw err;
+  }
+  return handleTus(req, ctx);
 }
 
 export const POST = handle;
