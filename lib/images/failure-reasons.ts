@@ -30,10 +30,13 @@ const RULES: [RegExp, string][] = [
   [/format|backing file|data[- ]file|descriptor|qcow2|vmdk|vhdx?|\bvdi\b|\biso\b|luks/i, TEXTS.refusedFormat],
 ];
 
+/** Format inspection's refusals are Glance's own words, name no path and say what is wrong: shown as they are. */
+const INSPECTION_REFUSAL = /^(Image failed safety checks|Image format inspection failed|Incomplete file cannot be safety checked|Image disk_format [\w-]+ does not match stream data [\w-]+|Multiple formats detected: [\w,-]+)$/;
+
 /** The text shown for a failure event's stored reason (null stays null). */
 export function publicFailureReason(raw: string | null): string | null {
   if (raw === null) return null;
-  if (PUBLIC_TEXTS.has(raw)) return raw;
+  if (PUBLIC_TEXTS.has(raw) || INSPECTION_REFUSAL.test(raw)) return raw;
   return RULES.find(([pattern]) => pattern.test(raw))?.[1] ?? TEXTS.unknown;
 }
 

@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { qcow2 } from '../helpers/data';
 import { client, PATCH_TYPE } from '../helpers/http';
 import { assertHtmlError, webobDetail, webobError, webobPage } from '../helpers/glance';
 
@@ -14,7 +15,7 @@ let queued: { id: string };
 before(async () => {
   server = await startServer();
   api = client(server.url);
-  active = await api.createWithData(new Uint8Array(4096).fill(7), {
+  active = await api.createWithData(qcow2(1n << 30n, 4096), {
     name: 'cirros-anchor', disk_format: 'qcow2', container_format: 'bare', visibility: 'private',
     min_disk: 1, min_ram: 64, tags: ['t1', 't2'], os_distro: 'cirros', hw_disk_bus: 'virtio',
   });
