@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
@@ -22,12 +23,9 @@ const qemuImg = (...args: string[]) => execFileSync('qemu-img', args, { stdio: '
 const fixture = (name: string) => path.join(fixtures, name);
 
 before(async () => {
-  [server, lenient] = await Promise.all([
-    startServer(),
-    startServer({ extraConfig: '[image_format]\nrequire_image_format_match = false\n' }),
-  ]);
-  fixtures = path.join(server.dir, 'fixtures');
-  mkdirSync(fixtures);
+  // Fixtures first: the synchronous qemu-img runs would otherwise stall this
+  // process long enough for a keep-alive socket to go stale under it.
+  fixtures = mkdtempSync(path.join(os.tmpdir(), 'glance-fixtures-'));
   qemuImg('create', '-q', '-f', 'qcow2', fixture('plain.qcow2'), '1G');
   qemuImg('create', '-q', '-f', 'qcow2', fixture('base.qcow2'), '1G');
   qemuImg('create', '-q', '-f', 'qcow2', '-b', fixture('base.qcow2'), '-F', 'qcow2', fixture('backed.qcow2'));
@@ -61,6 +59,10 @@ before(async () => {
   const random = randomBytes(1 << 20);
   random.writeUInt16LE(0, 510); // no MBR signature by chance (1 in 65536)
   writeFileSync(fixture('random.bin'), random);
+  [server, lenient] = await Promise.all([
+    startServer(),
+    startServer({ extraConfig: '[image_format]\nrequire_image_format_match = false\n' }),
+  ]);
 });
 
 after(async () => {
@@ -68,6 +70,7 @@ after(async () => {
     await s?.stop();
     if (s) removeDir(s.dir);
   }
+  if (fixtures) removeDir(fixtures);
 });
 
 const storeFiles = (s: TestServer) => readdirSync(path.join(s.dir, 'images'));
