@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.env.TEST_DATABASE_URL = db.adminUrl();
   // Loaded after TEST_DATABASE_URL is set; they are test helpers reused as-is.
   const { startServer, removeDir } = await import('../tests/helpers/server');
-  const { launchBrowser, signIn } = await import('../tests/e2e/helpers/browser');
+  const { launchBrowser, signIn } = await import('../tests/helpers/browser');
   buildIfNeeded();
   const server = await startServer();
   const browser = await launchBrowser();

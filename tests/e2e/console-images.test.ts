@@ -4,8 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
-import { launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from './helpers/browser';
-import { digests, eventually, qcow2Bytes } from './helpers/images';
+import { launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from '../helpers/browser';
+import { digests, eventually, qcow2Bytes } from '../helpers/images';
 
 let server: TestServer;
 let browser: TestBrowser;

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../helpers/server';
-import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from './helpers/browser';
-import { digests, eventually, qcow2Bytes } from './helpers/images';
+import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from '../helpers/browser';
+import { digests, eventually, qcow2Bytes } from '../helpers/images';
 
 let server: TestServer;
 let browser: TestBrowser;

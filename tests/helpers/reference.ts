@@ -1,9 +1,10 @@
-// Reads the recorded real-Glance transcripts (/work/shared/reference/glance)
-// so that tests can compare our answers with Glance's byte for byte.
-import { readFileSync } from 'node:fs';
+// Reads the recorded real-Glance transcripts (shared/reference/glance beside
+// the checkout) so that tests can compare our answers with Glance's byte for byte.
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const REFERENCE_DIR = process.env.GLANCE_REFERENCE_DIR ?? '/work/shared/reference/glance';
+const BESIDE_CHECKOUT = path.resolve(__dirname, '..', '..', '..', 'shared', 'reference', 'glance');
+export const REFERENCE_DIR = process.env.GLANCE_REFERENCE_DIR ?? (existsSync(BESIDE_CHECKOUT) ? BESIDE_CHECKOUT : '/work/shared/reference/glance');
 
 export interface RecordedExchange {
   title: string;
