@@ -22,6 +22,12 @@ class DatabaseDown extends Error {
   }
 }
 
+/** The driver's "no answer within connectTimeout" (ER_CONNECTION_TIMEOUT). */
+function isConnectTimeout(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === 'ER_CONNECTION_TIMEOUT' || e?.errno === 45012;
+}
+
 export class Reachability {
   private down = false;
   private probing = false;
@@ -45,12 +51,14 @@ export class Reachability {
   private async probe(): Promise<void> {
     const wasDown = this.down;
     try {
-      const conn = await mariadb.createConnection({ ...this.config, connectTimeout: Math.min(this.config.connectTimeout ?? 1000, 1000) });
+      const conn = await mariadb.createConnection(this.config);
       await conn.end().catch(() => conn.destroy());
       this.down = false;
     } catch (err) {
-      // Refused or timed out: down. Anything else (a wrong password) is for the queries to report.
-      this.down = isDatabaseUnavailable(err);
+      // Refused: down. A connect that only timed out is a busy database, not a dead one:
+      // requests keep waiting their pool_timeout rather than failing fast. Anything else
+      // (a wrong password) is for the queries to report.
+      this.down = isDatabaseUnavailable(err) && !isConnectTimeout(err);
     }
     if (this.down !== wasDown) logger[this.down ? 'error' : 'info'](this.down ? 'database unreachable: answering 503' : 'database reachable again');
   }

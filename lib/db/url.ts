@@ -8,7 +8,7 @@ import type { PoolConfig } from 'mariadb';
  * this bound is for a busy database and for requests caught as it goes down.
  */
 const DEFAULT_POOL_TIMEOUT_S = 5;
-const DEFAULT_CONNECT_TIMEOUT_S = 1;
+const DEFAULT_CONNECT_TIMEOUT_S = 5; // Prisma's default
 
 function seconds(u: URL, name: string, fallback: number): number {
   const raw = u.searchParams.get(name);
