@@ -9,11 +9,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import * as tus from 'tus-js-client';
 import { detectFileFormat, type DetectedFormat } from '@/lib/console/disk-format';
 import { api, formatBytes, formatDuration, sendJson, type Image, type ImageDetail } from './api';
-import { DISK_FORMATS } from './images-table';
+import { CONTAINER_FORMATS, DISK_FORMATS, VISIBILITIES } from '@/lib/images/constants';
 
 const TUS_ENDPOINT = '/api/console/uploads';
 const DEFAULT_CHUNK = 32 * 1024 * 1024;
-const CONTAINER_FORMATS = ['bare', 'ovf', 'ova', 'aki', 'ari', 'ami', 'docker', 'compressed'];
 
 type Phase = 'checking' | 'ready' | 'creating' | 'uploading' | 'paused' | 'importing' | 'done' | 'failed' | 'cancelled';
 
@@ -379,7 +378,7 @@ function UploadCard(props: {
           <label>
             <span className="label">Visibility</span>
             <select className="field" value={f.visibility} onChange={(e) => set('visibility', e.target.value)} name="visibility">
-              {['private', 'shared', 'community', 'public'].map((v) => <option key={v} value={v}>{v}</option>)}
+              {VISIBILITIES.map((v) => <option key={v} value={v}>{v}</option>)}
             </select>
           </label>
           <label>
