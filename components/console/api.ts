@@ -1,12 +1,13 @@
 // The browser side of the console's JSON routes (/api/console/...).
 'use client';
+import { CORE_ATTRIBUTES, TRANSIENT_STATUSES, type ImageStatus } from '@/lib/images/constants';
 
 export const API = '/api/console';
 
 export interface Image {
   id: string;
   name: string | null;
-  status: string;
+  status: ImageStatus;
   visibility: string;
   protected: boolean;
   disk_format: string | null;
@@ -79,7 +80,7 @@ export const sendJson = (method: string, body: unknown): RequestInit => ({
 });
 
 /** Statuses that change on their own; the console keeps polling while any is shown. */
-export const TRANSIENT = new Set(['saving', 'uploading', 'importing', 'pending_delete']);
+export const TRANSIENT: ReadonlySet<string> = new Set(TRANSIENT_STATUSES);
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
@@ -108,14 +109,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** Attributes that are not custom properties. */
-export const CORE_KEYS = new Set([
-  'name', 'disk_format', 'container_format', 'visibility', 'size', 'virtual_size', 'status', 'checksum', 'protected',
-  'min_ram', 'min_disk', 'owner', 'os_hidden', 'os_hash_algo', 'os_hash_value', 'id', 'created_at', 'updated_at',
-  'tags', 'self', 'file', 'schema', 'direct_url', 'locations',
-]);
-
 export function customProperties(image: Image): [string, string][] {
-  return Object.entries(image).filter(([k]) => !CORE_KEYS.has(k)).map(([k, v]) => [k, String(v)]);
+  return Object.entries(image).filter(([k]) => !CORE_ATTRIBUTES.has(k)).map(([k, v]) => [k, String(v)]);
 }
 

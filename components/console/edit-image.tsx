@@ -3,6 +3,7 @@
 // properties as one JSON patch; the API's validation message is shown beside
 // the field it is about.
 import { useState } from 'react';
+import { VISIBILITIES } from '@/lib/images/constants';
 import { api, customProperties, type Image } from './api';
 
 interface Draft {
@@ -112,7 +113,7 @@ export function EditImageForm({ image, onSaved }: { image: Image; onSaved: () =>
       <label>
         <span className="label">Visibility</span>
         <select className="field" name="visibility" value={draft.visibility} onChange={(e) => set('visibility', e.target.value)} {...described('visibility')}>
-          {['private', 'shared', 'community', 'public'].map((v) => <option key={v} value={v}>{v}</option>)}
+          {VISIBILITIES.map((v) => <option key={v} value={v}>{v}</option>)}
         </select>
         <Err f="visibility" />
       </label>

@@ -4,15 +4,15 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
+import { DISK_FORMATS, IMAGE_STATUSES, VISIBILITIES } from '@/lib/images/constants';
 import { api, formatBytes, formatDate, TRANSIENT, type Image, type ImageActions, type ImagePage } from './api';
 import { ConfirmDialog } from './confirm-dialog';
 import { StatusBadge } from './status-badge';
 import { useImageActions } from './use-image-actions';
 
 const PAGE_SIZE = 20;
-const STATUSES = ['queued', 'saving', 'uploading', 'importing', 'active', 'deactivated', 'killed', 'pending_delete'];
-const VISIBILITIES = ['public', 'private', 'shared', 'community'];
-export const DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'];
+// Lists never return deleted images, so filtering on that status is not offered.
+const LISTED_STATUSES = IMAGE_STATUSES.filter((s) => s !== 'deleted');
 
 const DONE = { deactivate: 'Deactivated', reactivate: 'Activated', protect: 'Protected', unprotect: 'Unprotected' } as const;
 
@@ -114,7 +114,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
           <span className="label">Name</span>
           <input className="field" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} name="name" />
         </label>
-        <Select label="Status" value={draft.status} options={STATUSES} onChange={(v) => setDraft({ ...draft, status: v })} />
+        <Select label="Status" value={draft.status} options={LISTED_STATUSES} onChange={(v) => setDraft({ ...draft, status: v })} />
         <Select label="Visibility" value={draft.visibility} options={VISIBILITIES} onChange={(v) => setDraft({ ...draft, visibility: v })} />
         <Select label="Disk format" value={draft.disk_format} options={DISK_FORMATS} onChange={(v) => setDraft({ ...draft, disk_format: v })} />
         <label>
@@ -255,7 +255,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
   );
 }
 
-function Select({ label, value, options, onChange }: { label: string; value: string; options: string[]; onChange: (v: string) => void }) {
+function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange: (v: string) => void }) {
   return (
     <label>
       <span className="label">{label}</span>

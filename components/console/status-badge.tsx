@@ -1,5 +1,8 @@
-// An image status as a coloured, readable badge.
-const COLORS: Record<string, string> = {
+// An image status as a coloured, readable badge; every status the server
+// knows has its colour (the compiler checks the record is complete).
+import type { ImageStatus } from '@/lib/images/constants';
+
+const COLORS: Record<ImageStatus, string> = {
   active: 'bg-emerald-100 text-emerald-800 ring-emerald-300',
   queued: 'bg-slate-100 text-slate-700 ring-slate-300',
   saving: 'bg-sky-100 text-sky-800 ring-sky-300',
@@ -11,7 +14,7 @@ const COLORS: Record<string, string> = {
   deleted: 'bg-zinc-200 text-zinc-700 ring-zinc-300',
 };
 
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: ImageStatus }) {
   return (
     <span data-status={status} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${COLORS[status] ?? COLORS.queued}`}>
       {status}

@@ -4,7 +4,7 @@
 // highlighted and the transitions it went through are traced.
 import { useQuery } from '@tanstack/react-query';
 import { layoutFlow, tracedPath } from '@/lib/console/flow-layout';
-import { api, type StatusFlow, type TimelineEntry } from './api';
+import { api, TRANSIENT, type StatusFlow, type TimelineEntry } from './api';
 
 const W = 128;
 const H = 56;
@@ -20,7 +20,7 @@ export function useStatusFlow() {
     // Counts move while uploads and imports run: poll only while some image is in motion.
     refetchInterval: (q) => {
       const c = q.state.data?.counts;
-      return c && (c.saving || c.uploading || c.importing || c.pending_delete) ? 1500 : 5000;
+      return c && [...TRANSIENT].some((s) => c[s]) ? 1500 : 5000;
     },
   });
 }

@@ -1,8 +1,10 @@
 // An image's status timeline: every event, who did it (for those allowed to
 // know), when, and how long the image spent before the next step.
+import type { EventAction } from '@/lib/images/events';
 import { formatDate, formatDuration, type TimelineEntry } from './api';
 
-const LABELS: Record<string, string> = {
+// Keyed by the server's event actions: the compiler asks for a label for each.
+const LABELS: Record<EventAction, string> = {
   created: 'Created',
   upload_started: 'Upload started',
   upload_finished: 'Upload finished',
@@ -28,7 +30,7 @@ function actorText(actor: TimelineEntry['actor']): string {
   return actor.requestId ? 'anonymous' : 'the server';
 }
 
-const FAILURES = new Set(['upload_failed', 'import_failed', 'upload_expired', 'reset_after_restart']);
+const FAILURES: ReadonlySet<string> = new Set<EventAction>(['upload_failed', 'import_failed', 'upload_expired', 'reset_after_restart']);
 
 export function Timeline({ events }: { events: TimelineEntry[] }) {
   if (events.length === 0) return <p className="text-sm text-slate-500">No events recorded for this image.</p>;
@@ -42,7 +44,7 @@ export function Timeline({ events }: { events: TimelineEntry[] }) {
           <li key={e.id} className="mb-4 ml-4" data-testid="timeline-entry" data-action={e.action}>
             <span aria-hidden="true" className={`absolute -left-[7px] mt-1.5 h-3 w-3 rounded-full ${failed ? 'bg-red-600' : e.to ? 'bg-sky-700' : 'bg-slate-400'}`} />
             <p className="text-sm font-medium">
-              {LABELS[e.action] ?? e.action}
+              {LABELS[e.action as EventAction] ?? e.action}
               {e.to && (
                 <span className="ml-2 font-mono text-xs text-slate-600">
                   {e.from ? `${e.from} → ` : ''}{e.to}

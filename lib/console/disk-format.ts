@@ -2,7 +2,9 @@
 // propose it before an upload. Runs in the browser on a File's first bytes
 // and its last 512 (where a fixed VHD keeps its footer).
 
-export type DetectedFormat = 'qcow2' | 'vmdk' | 'vhd' | 'vhdx' | 'vdi' | 'iso' | 'raw';
+/** What detection can tell apart; each is one of the server's disk formats (a unit test holds it to that). */
+export const DETECTABLE_FORMATS = ['qcow2', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso', 'raw'] as const;
+export type DetectedFormat = (typeof DETECTABLE_FORMATS)[number];
 
 /** How many leading bytes detection needs: the ISO 9660 volume descriptor sits at 32769. */
 export const HEAD_BYTES = 32769 + 5;

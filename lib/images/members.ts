@@ -7,10 +7,9 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
 import { canSee, enforceOnMembers, visibleMembers } from '@/lib/policy';
 import { findLiveImage, nowSeconds } from './repository';
+import { MEMBER_STATUSES } from './constants';
 import { assertMemberQuota } from './quotas';
 import { isoSeconds } from './view';
-
-export const MEMBER_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 
 export type MemberView = ReturnType<typeof memberView>;
 
@@ -100,7 +99,7 @@ export async function updateMember(ctx: RequestContext, imageId: string, member:
   enforceOnMembers(ctx, 'modify_member', image);
   const status = bodyObject(body).status;
   if (status === undefined) throw new BadRequest('Status not specified');
-  if (typeof status !== 'string' || !(MEMBER_STATUSES as readonly string[]).includes(status)) {
+  if (typeof status !== 'string' || !MEMBER_STATUSES.includes(status)) {
     throw new BadRequest('Incorrect request: Status must be "pending", "accepted" or "rejected".');
   }
   const updated = await db().imageMember.update({ where: { id: row.id }, data: { status, updatedAt: nowSeconds() } });

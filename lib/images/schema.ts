@@ -26,9 +26,7 @@ export const READ_ONLY_ATTRIBUTES = Object.entries(IMAGE_PROPERTIES)
   .filter(([, p]) => p.readOnly)
   .map(([k]) => k);
 
-export const DISK_FORMATS = (imageSchema.properties.disk_format.enum as (string | null)[]).filter((f): f is string => f !== null);
-export const CONTAINER_FORMATS = (imageSchema.properties.container_format.enum as (string | null)[]).filter((f): f is string => f !== null);
-export const VISIBILITIES = imageSchema.properties.visibility.enum as string[];
+export { CONTAINER_FORMATS, DISK_FORMATS, VISIBILITIES } from './constants';
 
 // allErrors: jsonschema reports the first error in schema order, which Ajv's
 // own evaluation order does not follow; we pick it ourselves (bestError).
