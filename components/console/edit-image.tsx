@@ -78,7 +78,7 @@ export function EditImageForm({ image, onSaved }: { image: Image; onSaved: () =>
     if (ops.length === 0) return;
     setSaving(true);
     try {
-      await api(`/images/${image.id}`, { method: 'PATCH', body: JSON.stringify(ops), headers: { 'Content-Type': 'application/openstack-images-v2.1-json-patch' } });
+      await api(`/images/${image.id}`, { method: 'PATCH', body: JSON.stringify(ops), headers: { 'Content-Type': 'application/json' } });
       setSaved(true);
       onSaved();
     } catch (err) {

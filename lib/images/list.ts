@@ -1,21 +1,20 @@
 // GET /v2/images: Glance's filters, sorting and marker paging as one query
-// over the live rows (lib/images/listing/ holds the pieces).
+// over the live rows (lib/images/listing/ holds the pieces). Takes a parsed
+// ListQuery; the page links are the serializer's (listing/links.ts).
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Forbidden } from '@/lib/errors';
 import { canSee, enforceList } from '@/lib/policy';
 import { filterConditions, visibilityConditions } from './listing/filters';
-import { pageLinks } from './listing/links';
 import { afterMarker, orderBy } from './listing/order';
-import { parseListRequest } from './listing/params';
+import type { ListQuery } from './listing/params';
 import { findLiveImage, WITH_CHILDREN } from './repository';
 import { imageView, type ImageView } from './view';
 
-export interface ImageList {
+export interface ImagePage {
   images: ImageView[];
-  first: string;
-  schema: string;
-  next?: string;
+  /** The last image's id when the page is full (there may be more after it), else null. */
+  nextMarker: string | null;
 }
 
 const IMAGE_ID_LENGTH = 36;
@@ -30,19 +29,17 @@ async function markerImage(ctx: RequestContext, id: string) {
   return image;
 }
 
-export async function listImages(ctx: RequestContext, query: URLSearchParams): Promise<ImageList> {
-  const req = parseListRequest(query);
+export async function listImages(ctx: RequestContext, query: ListQuery): Promise<ImagePage> {
   enforceList(ctx);
-  const where = [...filterConditions(req), ...visibilityConditions(ctx, req)];
-  if (req.marker !== null) where.push(afterMarker(req.sort, await markerImage(ctx, req.marker)));
-  const rows = req.limit === 0 ? [] : await db().image.findMany({
+  const where = [...filterConditions(query), ...visibilityConditions(ctx, query)];
+  if (query.marker !== null) where.push(afterMarker(query.sort, await markerImage(ctx, query.marker)));
+  const rows = query.limit === 0 ? [] : await db().image.findMany({
     where: { AND: where },
-    orderBy: orderBy(req.sort),
-    take: req.limit,
+    orderBy: orderBy(query.sort),
+    take: query.limit,
     include: WITH_CHILDREN,
   });
   // A full page may have more after it; Glance links the next page then.
-  const nextMarker = rows.length > 0 && rows.length === req.limit ? rows[rows.length - 1].id : null;
-  const { first, next } = pageLinks(query, nextMarker);
-  return { images: rows.map(imageView), first, schema: '/v2/schemas/images', ...(next ? { next } : {}) };
+  const nextMarker = rows.length > 0 && rows.length === query.limit ? rows[rows.length - 1].id : null;
+  return { images: rows.map(imageView), nextMarker };
 }

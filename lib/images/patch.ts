@@ -1,8 +1,9 @@
 // PATCH /v2/images/{id}: Glance's JSON-patch dialect
 // (application/openstack-images-v2.1-json-patch, and v2.0's older op syntax).
-// Parsing and per-op validation come first (as Glance's deserializer: 415,
-// 400, 403 before the image is even looked up), then the ops are applied in
-// order with Glance's checks, then everything is written in one transaction.
+// parseChanges reads a request into Change[] (as Glance's deserializer: 415,
+// 400, 403 before the image is even looked up); patchImage takes Change[],
+// from a request or built by the console, checks each the same way, applies
+// them in order with Glance's checks and writes everything in one transaction.
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, UnsupportedMediaType } from '@/lib/errors';
@@ -16,8 +17,9 @@ import { MalformedJson, parseJsonBody } from '@/lib/http/body';
 import { assertDbIntegers, assertPropertyName, assertPropertyValue, propertyNameClash } from './limits';
 import { assertPropertyQuota, assertTagQuota } from './quotas';
 
+export type PatchDraft = 4 | 10;
 /** The two patch media types and the JSON-schema draft their op syntax follows. */
-const MEDIA_TYPES: Record<string, 4 | 10> = {
+const MEDIA_TYPES: Record<string, PatchDraft> = {
   'application/openstack-images-v2.0-json-patch': 4,
   'application/openstack-images-v2.1-json-patch': 10,
 };
@@ -27,6 +29,8 @@ export interface Change {
   op: OpName;
   path: string[];
   value?: unknown;
+  /** v2.0's `add` (JSON-schema draft 4): 409 when the attribute is already there. */
+  mustBeNew?: true;
 }
 
 /** Attributes PATCH may never touch (Glance's deserializer list, checked before the image is loaded). */
@@ -64,7 +68,7 @@ function decodePointer(pointer: string): string[] {
   return pointer.replace(/^\/+/, '').split('/').map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~').trim());
 }
 
-function opOf(raw: Record<string, unknown>, draft: 4 | 10): { op: OpName; pointer: unknown } {
+function opOf(raw: Record<string, unknown>, draft: PatchDraft): { op: OpName; pointer: unknown } {
   if (draft === 10) {
     if (!('op' in raw) || raw.op === null) bad('Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.');
     if (!(OPS as readonly unknown[]).includes(raw.op)) bad(`Invalid operation: \`${String(raw.op)}\`. It must be one of the following: add, remove, replace.`);
@@ -77,15 +81,23 @@ function opOf(raw: Record<string, unknown>, draft: 4 | 10): { op: OpName; pointe
   return { op: found[0], pointer: raw[found[0]] };
 }
 
-/** Parse and validate a PATCH request the way Glance's deserializer does. */
-export function parseChanges(contentType: string | null, hasBody: boolean, text: Uint8Array | string): { changes: Change[]; draft: 4 | 10 } {
+/** The op syntax a patch media type selects; 415 (with Accept-Patch) for any other type. */
+export function patchDraft(contentType: string | null): PatchDraft {
   const media = (contentType ?? '').split(';')[0].trim();
-  const draft = Object.hasOwn(MEDIA_TYPES, media) ? MEDIA_TYPES[media] : undefined;
-  if (!draft) {
-    const err = new UnsupportedMediaType(contentType ?? 'text/plain');
-    err.headers['Accept-Patch'] = Object.keys(MEDIA_TYPES).sort().join(', ');
-    throw err;
-  }
+  if (Object.hasOwn(MEDIA_TYPES, media)) return MEDIA_TYPES[media];
+  const err = new UnsupportedMediaType(contentType ?? 'text/plain');
+  err.headers['Accept-Patch'] = Object.keys(MEDIA_TYPES).sort().join(', ');
+  throw err;
+}
+
+/** Parse and validate a PATCH request the way Glance's deserializer does. */
+export function parseChanges(contentType: string | null, hasBody: boolean, text: Uint8Array | string): { changes: Change[]; draft: PatchDraft } {
+  const draft = patchDraft(contentType);
+  return { changes: parseOperations(hasBody, text, draft), draft };
+}
+
+/** A body of operations in the given draft's syntax, each checked as Glance's deserializer does, in its order. */
+export function parseOperations(hasBody: boolean, text: Uint8Array | string, draft: PatchDraft): Change[] {
   if (!hasBody) bad('Body expected in request.');
   let body: unknown;
   try {
@@ -97,33 +109,42 @@ export function parseChanges(contentType: string | null, hasBody: boolean, text:
   if (body === null || typeof body !== 'object') bad('Unexpected body type. Expected list/dict.');
   if (!Array.isArray(body)) bad('Request body must be a JSON array of operation objects.');
 
-  const changes = body.map((raw): Change => {
+  return body.map((raw): Change => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) bad('Operations must be JSON objects.');
     const { op, pointer } = opOf(raw as Record<string, unknown>, draft);
     if (typeof pointer !== 'string') bad('Invalid JSON pointer for this resource.');
-    const path = decodePointer(pointer);
-    const root = path[0];
-    const depth = Object.hasOwn(PATH_DEPTH, root) ? PATH_DEPTH[root][op] : undefined;
-    if (path.length !== (depth ?? 1)) bad(`Invalid JSON pointer for this resource: '/${path.join('/')}'`);
-    const change: Change = { op, path };
+    const change: Change = { op, path: decodePointer(pointer) };
+    assertPathDepth(change);
     if (op !== 'remove') {
       if (!('value' in raw)) bad(`Operation "${op}" requires a member named "value".`);
       change.value = (raw as Record<string, unknown>).value;
     }
-    if (READ_ONLY.includes(root)) throw new Forbidden(`Attribute '${root}' is read-only.`);
-    if (isReservedProperty(root)) throw new Forbidden(`Attribute '${root}' is reserved.`);
-    if (op !== 'remove') {
-      // Each value is checked against the image schema on its own, as Glance does.
-      if (path.length === 1) assertValidImage(single(root, change.value));
-      else if (root === 'locations') assertValidImage(single(root, [change.value]));
-      if (!isCore(root)) {
-        assertPropertyName(root);
-        assertPropertyValue(change.value);
-      }
-    }
+    assertChangeAllowed(change);
     return change;
   });
-  return { changes, draft };
+}
+
+function assertPathDepth({ op, path }: Change): void {
+  const root = path[0];
+  const depth = Object.hasOwn(PATH_DEPTH, root) ? PATH_DEPTH[root][op] : undefined;
+  if (path.length !== (depth ?? 1)) bad(`Invalid JSON pointer for this resource: '/${path.join('/')}'`);
+}
+
+/** What every change must pass before the image is loaded: path, read-only and reserved names, the value's schema. */
+export function assertChangeAllowed(change: Change): void {
+  assertPathDepth(change);
+  const { op, path } = change;
+  const root = path[0];
+  if (READ_ONLY.includes(root)) throw new Forbidden(`Attribute '${root}' is read-only.`);
+  if (isReservedProperty(root)) throw new Forbidden(`Attribute '${root}' is reserved.`);
+  if (op === 'remove') return;
+  // Each value is checked against the image schema on its own, as Glance does.
+  if (path.length === 1) assertValidImage(single(root, change.value));
+  else if (root === 'locations') assertValidImage(single(root, [change.value]));
+  if (!isCore(root)) {
+    assertPropertyName(root);
+    assertPropertyValue(change.value);
+  }
 }
 
 /** {key: value} with `key` as an own property whatever it is called (`__proto__` included). */
@@ -147,15 +168,15 @@ function withDetail<E extends GlanceError>(err: E, detail: string): E {
   return GlanceError.withDetail(err, detail);
 }
 
-export async function patchImage(ctx: RequestContext, id: string, contentType: string | null, hasBody: boolean, text: Uint8Array | string): Promise<ImageView> {
-  const { changes, draft } = parseChanges(contentType, hasBody, text);
+export async function patchImage(ctx: RequestContext, id: string, changes: Change[]): Promise<ImageView> {
+  for (const change of changes) assertChangeAllowed(change);
   const image = await loadVisible(ctx, id);
 
   // Apply to a copy, in order, with the checks Glance's controller makes per op.
   const doc = imageView(image);
   const custom = new Map(image.properties.map((p) => [p.name, p.value]));
   const modify = () => enforceOnImage(ctx, 'modify_image', image);
-  for (const { op, path, value } of changes) {
+  for (const { op, path, value, mustBeNew } of changes) {
     const key = path[0];
     if (key === 'locations') {
       if (op === 'replace' && Array.isArray(value) && value.length === 0) throw withDetail(new Forbidden(), 'Cannot set locations to empty list.');
@@ -174,7 +195,7 @@ export async function patchImage(ctx: RequestContext, id: string, contentType: s
       delete doc[key];
       continue;
     }
-    if (op === 'add' && draft === 4 && (isCore(key) || custom.has(key))) throw withDetail(new Conflict(), `Property ${key} already present.`);
+    if (op === 'add' && mustBeNew && (isCore(key) || custom.has(key))) throw withDetail(new Conflict(), `Property ${key} already present.`);
     if (isCore(key)) {
       if ((key === 'disk_format' || key === 'container_format') && !['queued', 'importing'].includes(image.status)) {
         throw new Forbidden(`Attribute ${key} can be only replaced for a queued image.`);

@@ -80,7 +80,7 @@ export async function changeStatus(
 }
 
 /** Validate a create body in Glance's order, so each mistake gets Glance's status and message. */
-function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom: [string, string][] } {
+export function parseCreateBody(body: unknown): NewImage {
   // Glance answers 500 for a JSON list here (a bug); a 400 says what is wrong.
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('Request body must be a JSON object.');
   const doc = body as Record<string, unknown>;
@@ -94,8 +94,13 @@ function parseCreateBody(body: unknown): { doc: Record<string, unknown>; custom:
   return { doc, custom: custom as [string, string][] };
 }
 
-export async function createImage(ctx: RequestContext, body: unknown): Promise<ImageView> {
-  const { doc, custom } = parseCreateBody(body);
+/** A parsed create body: the attributes as sent, and the custom properties among them. */
+export interface NewImage {
+  doc: Record<string, unknown>;
+  custom: [string, string][];
+}
+
+export async function createImage(ctx: RequestContext, { doc, custom }: NewImage): Promise<ImageView> {
   const owner = Object.hasOwn(doc, 'owner') ? (doc.owner as string | null) : ctx.projectId;
   enforceAddImage(ctx, owner, doc.visibility as string | undefined, pyStr(owner));
   const visibility = (doc.visibility as string | undefined) ?? 'shared';

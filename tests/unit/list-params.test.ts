@@ -6,11 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GlanceError } from '../../lib/errors';
 import { errorResponse } from '../../lib/http/respond';
-import { DEFAULT_LIMIT, MAX_LIMIT, parseListRequest, pythonInt, type ListRequest } from '../../lib/images/listing/params';
+import { DEFAULT_LIMIT, MAX_LIMIT, parseListRequest, pythonInt, type ListQuery } from '../../lib/images/listing/params';
 import { pageLinks } from '../../lib/images/listing/links';
 import { recordedCalls } from '../helpers/recorded-requests';
 
-function parse(qs: string): ListRequest {
+function parse(qs: string): ListQuery {
   return parseListRequest(new URLSearchParams(qs));
 }
 

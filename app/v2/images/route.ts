@@ -3,14 +3,19 @@ import { baseUrl } from '@/lib/http/base-url';
 import { json } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed, readJson } from '@/lib/http/route';
 import { listImages } from '@/lib/images/list';
+import { imageListBody } from '@/lib/images/listing/links';
+import { readCreate, readListQuery } from '@/lib/images/requests';
 import { createImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute(async ({ req, ctx }) => json(await listImages(ctx, req.nextUrl.searchParams)));
+export const GET = glanceRoute(async ({ req, ctx }) => {
+  const query = req.nextUrl.searchParams;
+  return json(imageListBody(await listImages(ctx, readListQuery(query)), query));
+});
 
 export const POST = glanceRoute(async ({ req, ctx }) => {
-  const image = await createImage(ctx, await readJson(req));
+  const image = await createImage(ctx, readCreate(await readJson(req)));
   return json(image, 201, {
     Location: `${baseUrl(req)}/v2/images/${image.id}`,
     'OpenStack-image-import-methods': 'glance-direct,web-download,copy-image',

@@ -4,7 +4,7 @@ import type { RequestContext } from '@/lib/auth/context';
 import { BadRequest } from '@/lib/errors';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { parseIsoTime } from './iso8601';
-import { pythonInt, type ListRequest } from './params';
+import { pythonInt, type ListQuery } from './params';
 
 type Where = Prisma.ImageWhereInput;
 
@@ -93,7 +93,7 @@ function equalityFilter(param: string, value: string): Where {
 }
 
 /** Conditions from the filter parameters (not visibility). */
-export function filterConditions(req: ListRequest): Where[] {
+export function filterConditions(req: ListQuery): Where[] {
   // A live image is never `killed` in a list (Glance's deleted=False filter).
   const and: Where[] = [{ deleted: false }, { status: { not: 'killed' } }, { osHidden: req.osHidden }];
   if (req.protected !== null) and.push({ protected: req.protected });
@@ -114,7 +114,7 @@ export function filterConditions(req: ListRequest): Where[] {
  * `visibility` parameter narrows; without it, other projects' community
  * images are left out.
  */
-export function visibilityConditions(ctx: RequestContext, req: Pick<ListRequest, 'visibility' | 'memberStatus'>): Where[] {
+export function visibilityConditions(ctx: RequestContext, req: Pick<ListQuery, 'visibility' | 'memberStatus'>): Where[] {
   const project = ctx.projectId;
   const and: Where[] = [];
   if (!ctx.isAdmin) {

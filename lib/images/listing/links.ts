@@ -2,6 +2,8 @@
 // them: the request's parameters as dict(request.params) (first-seen order,
 // last value per name), minus `marker`, through Python's urlencode.
 
+import type { ImagePage } from '../list';
+
 /** urllib.parse.quote_plus: only letters, digits and `_.-~` stay as they are. */
 function quotePlus(s: string): string {
   return Array.from(new TextEncoder().encode(s), (b) => {
@@ -27,4 +29,17 @@ export function pageLinks(query: URLSearchParams, nextMarker: string | null): { 
     links.next = `/v2/images?${urlencode(params)}`;
   }
   return links;
+}
+
+/** GET /v2/images's body: a page of images with the links built from the request's own query string. */
+export interface ImageList {
+  images: ImagePage['images'];
+  first: string;
+  schema: string;
+  next?: string;
+}
+
+export function imageListBody(page: ImagePage, query: URLSearchParams): ImageList {
+  const { first, next } = pageLinks(query, page.nextMarker);
+  return { images: page.images, first, schema: '/v2/schemas/images', ...(next ? { next } : {}) };
 }

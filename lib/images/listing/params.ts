@@ -21,7 +21,8 @@ export interface SortSpec {
 const VISIBILITY_VALUES = ['community', 'public', 'private', 'shared', 'all'];
 const MEMBER_STATUSES = ['pending', 'accepted', 'rejected', 'all'];
 
-export interface ListRequest {
+/** A parsed GET /v2/images: what the domain lists (lib/images/list.ts). */
+export interface ListQuery {
   limit: number;
   marker: string | null;
   memberStatus: string;
@@ -129,7 +130,7 @@ function booleanFilter(name: string, raw: string): boolean {
   return raw === 'true';
 }
 
-export function parseListRequest(query: URLSearchParams): ListRequest {
+export function parseListRequest(query: URLSearchParams): ListQuery {
   const params = new Params([...query]);
   const limitRaw = params.pop('limit');
   const marker = params.pop('marker');

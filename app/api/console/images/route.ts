@@ -3,10 +3,16 @@ import { json } from '@/lib/http/respond';
 import { readJson } from '@/lib/http/route';
 import { consoleRoute } from '@/lib/console/route';
 import { consoleImageList } from '@/lib/console/list';
+import { imageListBody } from '@/lib/images/listing/links';
+import { readCreate, readListQuery } from '@/lib/images/requests';
 import { createImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = consoleRoute(async ({ req, ctx }) => json(await consoleImageList(ctx, req.nextUrl.searchParams)));
+export const GET = consoleRoute(async ({ req, ctx }) => {
+  const query = req.nextUrl.searchParams;
+  const { allowed, ...page } = await consoleImageList(ctx, readListQuery(query));
+  return json({ ...imageListBody(page, query), allowed });
+});
 
-export const POST = consoleRoute(async ({ req, ctx }) => json(await createImage(ctx, await readJson(req)), 201));
+export const POST = consoleRoute(async ({ req, ctx }) => json(await createImage(ctx, readCreate(await readJson(req))), 201));

@@ -2,6 +2,7 @@
 import { json, noContent } from '@/lib/http/respond';
 import { glanceRoute, hasBody, methodNotAllowed, readBody } from '@/lib/http/route';
 import { patchImage } from '@/lib/images/patch';
+import { readPatch } from '@/lib/images/requests';
 import { deleteImage, showImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ type P = { imageId: string };
 export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await showImage(ctx, params.imageId)), { rejectBody: true });
 
 export const PATCH = glanceRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, req.headers.get('content-type'), hasBody(req), await readBody(req))),
+  json(await patchImage(ctx, params.imageId, readPatch(req.headers.get('content-type'), hasBody(req), await readBody(req)))),
 );
 
 export const DELETE = glanceRoute<P>(

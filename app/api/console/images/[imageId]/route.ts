@@ -1,9 +1,10 @@
-// Console: one image with members, locations and timeline; edit (JSON patch); delete.
+// Console: one image with members, locations and timeline; edit (a JSON array of v2.1 patch operations); delete.
 import { json, noContent } from '@/lib/http/respond';
 import { consoleRoute } from '@/lib/console/route';
-import { readBody } from '@/lib/http/route';
+import { hasBody, readBody } from '@/lib/http/route';
 import { imageDetail } from '@/lib/console/detail';
 import { patchImage } from '@/lib/images/patch';
+import { readConsolePatch } from '@/lib/images/requests';
 import { deleteImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ type P = { imageId: string };
 export const GET = consoleRoute<P>(async ({ ctx, params }) => json(await imageDetail(ctx, params.imageId)));
 
 export const PATCH = consoleRoute<P>(async ({ req, ctx, params }) =>
-  json(await patchImage(ctx, params.imageId, 'application/openstack-images-v2.1-json-patch', true, await readBody(req))),
+  json(await patchImage(ctx, params.imageId, readConsolePatch(hasBody(req), await readBody(req)))),
 );
 
 export const DELETE = consoleRoute<P>(async ({ ctx, params }) => {

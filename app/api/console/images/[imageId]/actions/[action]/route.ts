@@ -9,8 +9,7 @@ import { deactivateImage, reactivateImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';
 
-const setProtected = (value: boolean) => (ctx: RequestContext, id: string) =>
-  patchImage(ctx, id, 'application/openstack-images-v2.1-json-patch', true, JSON.stringify([{ op: 'replace', path: '/protected', value }]));
+const setProtected = (value: boolean) => (ctx: RequestContext, id: string) => patchImage(ctx, id, [{ op: 'replace', path: ['protected'], value }]);
 
 const ACTIONS: Record<string, (ctx: RequestContext, id: string) => Promise<unknown>> = {
   deactivate: deactivateImage,
