@@ -13,8 +13,7 @@ let active: { id: string };
 let queued: { id: string };
 
 before(async () => {
-  // The fixture data is not really qcow2: check the patch rules, not format inspection (as list.test.ts).
-  server = await startServer({ extraConfig: '[image_format]\nrequire_image_format_match = false\n' });
+  server = await startServer();
   api = client(server.url);
   active = await api.createWithData(qcow2(1n << 30n, 4096), {
     name: 'cirros-anchor', disk_format: 'qcow2', container_format: 'bare', visibility: 'private',
