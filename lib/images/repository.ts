@@ -1,8 +1,8 @@
 // Image rows through Prisma. Soft-deleted rows stay in the tables, as in Glance.
-// Rule: this is the only module under lib/images and lib/uploads that reaches
-// the image tables through the Prisma client (a `tx` handed out by
-// inTransaction counts); others call the functions here. list.ts and patch.ts
-// still build their own queries and are the next to move.
+// Rule: this is the only module that reaches the image tables (images,
+// image_properties, image_tags, image_members, image_locations, image_events)
+// through the Prisma client; others call the functions here and only pass on
+// the `tx` of inTransaction. list.ts and patch.ts are still to move here.
 import { db, type Db } from '@/lib/db/client';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { ImageRow } from './view';
@@ -137,6 +137,22 @@ export async function softDeleteMember(rowId: number): Promise<void> {
 /** One image event row (events.ts decides what goes in it). */
 export async function insertEvent(tx: Tx, data: Prisma.ImageEventUncheckedCreateInput): Promise<void> {
   await tx.imageEvent.create({ data });
+}
+
+/** An image's events, oldest first (its timeline). */
+export async function imageEventsOf(imageId: string) {
+  return db().imageEvent.findMany({ where: { imageId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** An image's live locations, in the order they were added. */
+export async function liveLocations(imageId: string) {
+  return db().imageLocation.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+}
+
+/** How many images match `where`, per status. */
+export async function countByStatus(where: Prisma.ImageWhereInput): Promise<Map<string, number>> {
+  const groups = await db().image.groupBy({ by: ['status'], where, _count: { _all: true } });
+  return new Map(groups.map((g) => [g.status, g._count._all]));
 }
 
 /** Now, to the second: Glance's DATETIME columns carry no fraction. */
