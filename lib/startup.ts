@@ -2,11 +2,11 @@
 // policy file, warn when nobody is asked who they are (noauth), and put
 // back any upload a crash left in `saving` (Glance would leave it stuck).
 import { ConfigError, getConfig, type GlanceConfig } from '@/lib/config';
-import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
 import { StoreConfigError } from '@/lib/stores/filesystem';
-import { changeStatus } from '@/lib/images/service';
+import { isLocationRecorded } from '@/lib/images/repository';
+import { repairInterruptedUploads } from '@/lib/images/status';
 import { bootstrapIdentity } from '@/lib/identity/bootstrap';
 import { identityEnabled } from '@/lib/identity/route';
 import { purgeExpiredTokens } from '@/lib/identity/tokens';
@@ -59,7 +59,7 @@ export async function startUp(): Promise<void> {
     }
     throw err;
   }
-  await resetInterruptedUploads();
+  await repairInterruptedUploads();
   await settleInterruptedDeletes();
   if (identityEnabled()) {
     const { created, openrc } = await bootstrapIdentity(config);
@@ -70,21 +70,10 @@ export async function startUp(): Promise<void> {
   logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.storeDirs }, 'glance-api ready');
 }
 
-async function resetInterruptedUploads(): Promise<void> {
-  const stuck = await db().image.findMany({ where: { status: 'saving', deleted: false }, select: { id: true } });
-  for (const { id } of stuck) {
-    await store().removeUnrecorded(id); // a `saving` image has no location yet
-    await db().$transaction((tx) =>
-      changeStatus(tx, null, id, 'saving', 'queued', 'reset_after_restart', {}, 'the server stopped during the upload'),
-    );
-    logger.warn({ imageId: id }, 'upload interrupted by a restart: image returned to queued');
-  }
-}
-
 /** Image files a restart caught moved aside by a delete: back if the delete was not committed, else removed. */
 async function settleInterruptedDeletes(): Promise<void> {
   for (const d of await store().detachedFiles()) {
-    const recorded = await db().imageLocation.findFirst({ where: { value: d.location, deleted: false }, select: { id: true } });
+    const recorded = await isLocationRecorded(d.location);
     if (recorded) await store().reattach(d);
     else await store().purge(d);
     logger.warn({ location: d.location, restored: Boolean(recorded) }, 'delete interrupted by a restart: settled');

@@ -11,6 +11,7 @@ const LABELS: Record<EventAction, string> = {
   upload_failed: 'Upload failed',
   upload_cancelled: 'Upload cancelled',
   upload_expired: 'Upload expired',
+  upload_killed: 'Upload killed',
   staged: 'Staged',
   import_started: 'Import started',
   imported: 'Imported',
@@ -18,6 +19,10 @@ const LABELS: Record<EventAction, string> = {
   deactivated: 'Deactivated',
   reactivated: 'Reactivated',
   deleted: 'Deleted',
+  delayed_delete: 'Delete pending',
+  scrubbed: 'Data scrubbed',
+  restored: 'Restored',
+  location_added: 'Location added',
   updated: 'Updated',
   reset_after_restart: 'Reset after restart',
 };

@@ -3,6 +3,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reasons';
+import { imageEventsOf, liveLocations } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
 import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
@@ -46,7 +47,7 @@ async function namesOf(userIds: string[], projectIds: string[]): Promise<{ users
 
 /** The timeline; `withActors` adds who did what (names, or ids the directory does not know). */
 export async function imageEvents(imageId: string, withActors: boolean): Promise<TimelineEntry[]> {
-  const rows = await db().imageEvent.findMany({ where: { imageId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const rows = await imageEventsOf(imageId);
   const ids = (pick: (e: (typeof rows)[number]) => string | null) => [...new Set(rows.map(pick).filter((v): v is string => !!v))];
   const names = withActors ? await namesOf(ids((e) => e.userId), ids((e) => e.projectId)) : null;
   return rows.map((e) => ({
@@ -71,7 +72,7 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
   enforceOnImage(ctx, 'get_image', row);
   const image = imageView(row); // exactly what GET /v2/images/{id} shows
   const locations = ctx.isAdmin
-    ? (await db().imageLocation.findMany({ where: { imageId: id, deleted: false }, orderBy: { id: 'asc' } })).map((l) => ({ url: l.value, status: l.status }))
+    ? (await liveLocations(id)).map((l) => ({ url: l.value, status: l.status }))
     : null;
   const mayKnowActors = ctx.isAdmin || (ctx.projectId !== null && ctx.projectId === row.owner);
   return {

@@ -1,8 +1,8 @@
 // The status-flow diagram's data: the server's own transition table and how
 // many images (that this context may see) are in each state right now.
 import type { RequestContext } from '@/lib/auth/context';
-import { db } from '@/lib/db/client';
 import { visibilityConditions } from '@/lib/images/listing/filters';
+import { countByStatus } from '@/lib/images/repository';
 import { IMAGE_STATUSES, STATUS_DESCRIPTIONS, TRANSITIONS, type ImageStatus } from '@/lib/images/state-machine';
 
 export interface StatusFlow {
@@ -13,13 +13,9 @@ export interface StatusFlow {
 }
 
 export async function statusFlow(ctx: RequestContext): Promise<StatusFlow> {
-  const groups = await db().image.groupBy({
-    by: ['status'],
-    // The same visibility rule as GET /v2/images?visibility=all (deleted images counted too).
-    where: { AND: visibilityConditions(ctx, { visibility: 'all', memberStatus: 'accepted' }) },
-    _count: { _all: true },
-  });
+  // The same visibility rule as GET /v2/images?visibility=all (deleted images counted too).
+  const groups = await countByStatus({ AND: visibilityConditions(ctx, { visibility: 'all', memberStatus: 'accepted' }) });
   const counts = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
-  for (const g of groups) if (g.status in counts) counts[g.status as ImageStatus] = g._count._all;
+  for (const [status, n] of groups) if (status in counts) counts[status as ImageStatus] = n;
   return { statuses: IMAGE_STATUSES, transitions: TRANSITIONS, descriptions: STATUS_DESCRIPTIONS, counts };
 }

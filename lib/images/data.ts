@@ -1,16 +1,15 @@
 // Image data: PUT /file (upload) and GET /file (download, with Range).
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
-import { db } from '@/lib/db/client';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
-import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
-import { BadRequest, Conflict, Forbidden, GlanceError } from '@/lib/errors';
+import { BadRequest, Forbidden, GlanceError } from '@/lib/errors';
 import { enforceOnImage } from '@/lib/policy';
 import { store } from '@/lib/stores';
 import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
-import { activeLocation, nowSeconds } from './repository';
-import { changeStatus, loadVisible } from './service';
+import { activeLocation } from './repository';
+import { loadVisible } from './service';
+import { activateWithData, beginUpload, restoreToQueuedWhenPossible, settleUnconfirmedActivation } from './status';
 import { ContentInspection } from './content-check';
 
 export interface UploadInput {
@@ -30,8 +29,7 @@ const goneMessage = (id: string) =>
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'upload_image', image);
-  if (image.status !== 'queued') throw new Conflict(new InvalidTransitionError(image.status, 'saving').message);
-  await db().$transaction((tx) => changeStatus(tx, ctx, id, 'queued', 'saving', 'upload_started'));
+  await beginUpload(ctx, id, image.status, 'saving');
 
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
@@ -39,64 +37,22 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
     stored = await store().add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     if (err instanceof ImageDataGone) throw new GlanceError(410, goneMessage(id));
-    await restoreToQueued(ctx, id, err);
+    await restoreToQueuedWhenPossible(ctx, id, 'saving', 'upload_failed', err);
     throw err;
   }
   try {
-    const virtualSize = inspection.virtualSize;
-    await db().$transaction(async (tx) => {
-      const now = nowSeconds();
-      await changeStatus(tx, ctx, id, 'saving', 'active', 'upload_finished', {
-        size: BigInt(stored.size),
-        virtualSize: virtualSize === null ? null : BigInt(virtualSize),
-        checksum: stored.checksum,
-        osHashAlgo: stored.osHashAlgo,
-        osHashValue: stored.osHashValue,
-      });
-      await tx.imageLocation.create({
-        data: { imageId: id, value: stored.location, metaData: '{}', status: 'active', createdAt: now, updatedAt: now },
-      });
-    });
+    await activateWithData(ctx, id, 'saving', stored, inspection.virtualSize);
   } catch (err) {
     if (isDatabaseUnavailable(err)) {
-      // The commit may have reached the database before the connection broke:
-      // only once it answers again can we tell whether this file is the image's.
-      const location = stored.location;
-      retryWhenDatabaseIsBack(`settle the upload of image ${id}`, () => settleUnconfirmedUpload(ctx, id, location));
+      // The commit may have reached the database before the connection broke.
+      settleUnconfirmedActivation(ctx, id, 'saving', stored.location);
       throw err;
     }
     await store().remove(stored.location);
     // Deleted (or otherwise changed) while the data was arriving.
     if (err instanceof InvalidTransitionError) throw new GlanceError(410, goneMessage(id));
-    await restoreToQueued(ctx, id, err);
+    await restoreToQueuedWhenPossible(ctx, id, 'saving', 'upload_failed', err);
     throw err;
-  }
-}
-
-/** An upload whose final commit went unanswered: keep its file if recorded, else remove it and requeue. */
-async function settleUnconfirmedUpload(ctx: RequestContext, id: string, location: string): Promise<void> {
-  const recorded = await db().imageLocation.findFirst({ where: { imageId: id, value: location, deleted: false }, select: { id: true } });
-  if (recorded) return;
-  await store().remove(location);
-  await restore(ctx, id, 'the database could not be reached when the upload ended');
-}
-
-/** saving → queued after a failed upload; when the database is unreachable, as soon as it is back. */
-async function restoreToQueued(ctx: RequestContext, id: string, cause: unknown): Promise<void> {
-  try {
-    await restore(ctx, id, cause);
-  } catch (err) {
-    if (!isDatabaseUnavailable(err)) throw err;
-    retryWhenDatabaseIsBack(`return image ${id} to queued`, () => restore(ctx, id, cause));
-  }
-}
-
-async function restore(ctx: RequestContext, id: string, cause: unknown): Promise<void> {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  try {
-    await db().$transaction((tx) => changeStatus(tx, ctx, id, 'saving', 'queued', 'upload_failed', {}, reason));
-  } catch (err) {
-    if (!(err instanceof InvalidTransitionError)) throw err; // already deleted: nothing to restore
   }
 }
 

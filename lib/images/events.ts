@@ -1,49 +1,31 @@
 // The image events table: one row per transition or notable action, drawn
 // by the console as an image's status timeline.
-import type { RequestContext } from '@/lib/auth/context';
-import type { Db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { FAILURE_ACTIONS } from './failure-reasons';
+import { actorColumns, isServerActor, type Actor } from './actor';
+import { insertEvent, type Tx } from './repository';
+import type { TransitionAction } from './state-machine';
 
-type Tx = Pick<Db, 'imageEvent'>;
-
-export type EventAction =
-  | 'created'
-  | 'upload_started'
-  | 'upload_finished'
-  | 'upload_failed'
-  | 'upload_cancelled'
-  | 'upload_expired'
-  | 'staged'
-  | 'import_started'
-  | 'imported'
-  | 'import_failed'
-  | 'deactivated'
-  | 'reactivated'
-  | 'deleted'
-  | 'updated'
-  | 'reset_after_restart';
+/** A status change's cause (state-machine.ts), or an action that leaves the status as it is. */
+export type EventAction = TransitionAction | 'created' | 'staged' | 'updated';
 
 export async function recordEvent(
   tx: Tx,
-  ctx: Pick<RequestContext, 'requestId' | 'userId' | 'projectId'> | null,
+  actor: Actor,
   e: { imageId: string; action: EventAction; from?: string | null; to?: string | null; reason?: string | null },
 ): Promise<void> {
   // The raw reason (errno, paths) is for operators; the console shows a plain text (failure-reasons.ts).
   if (e.reason && FAILURE_ACTIONS.has(e.action)) {
-    logger.warn({ imageId: e.imageId, action: e.action, reason: e.reason, requestId: ctx?.requestId ?? null }, 'image data operation failed');
+    const by = isServerActor(actor) ? { server: actor.server } : { requestId: actor.requestId };
+    logger.warn({ imageId: e.imageId, action: e.action, reason: e.reason, ...by }, 'image data operation failed');
   }
-  await tx.imageEvent.create({
-    data: {
-      imageId: e.imageId,
-      action: e.action,
-      fromStatus: e.from ?? null,
-      toStatus: e.to ?? null,
-      reason: e.reason ?? null,
-      requestId: ctx?.requestId ?? null,
-      userId: ctx?.userId ?? null,
-      projectId: ctx?.projectId ?? null,
-      createdAt: new Date(),
-    },
+  await insertEvent(tx, {
+    imageId: e.imageId,
+    action: e.action,
+    fromStatus: e.from ?? null,
+    toStatus: e.to ?? null,
+    reason: e.reason ?? null,
+    ...actorColumns(actor),
+    createdAt: new Date(),
   });
 }

@@ -2,11 +2,10 @@
 // GET/PUT/DELETE /v2/images/{id}/members/{member}, with Glance's rules and
 // messages. A share starts `pending`; the member accepts or rejects it.
 import type { RequestContext } from '@/lib/auth/context';
-import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, NotFound } from '@/lib/errors';
 import type { ImageMember } from '@/lib/generated/prisma/client';
 import { canSee, enforceOnMembers, visibleMembers } from '@/lib/policy';
-import { findLiveImage, nowSeconds } from './repository';
+import { findLiveImage, insertPendingMember, liveMember, liveMembers, setMemberStatus, softDeleteMember } from './repository';
 import { MEMBER_STATUSES } from './constants';
 import { assertMemberQuota } from './quotas';
 import { isoSeconds } from './view';
@@ -48,7 +47,7 @@ export async function listMembers(ctx: RequestContext, imageId: string) {
   const image = await lookupImage(ctx, imageId);
   assertShared(image, imageId, 'list');
   enforceOnMembers(ctx, 'get_members', image);
-  const rows = await db().imageMember.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+  const rows = await liveMembers(imageId);
   return { members: visibleMembers(ctx, image, rows).map(memberView), schema: '/v2/schemas/members' };
 }
 
@@ -56,7 +55,7 @@ async function findMember(ctx: RequestContext, imageId: string, member: string, 
   const image = await lookupImage(ctx, imageId);
   assertShared(image, imageId, call);
   enforceOnMembers(ctx, 'get_member', image);
-  const row = await db().imageMember.findFirst({ where: { imageId, member, deleted: false } });
+  const row = await liveMember(imageId, member);
   if (!row || visibleMembers(ctx, image, [row]).length === 0) {
     throw new NotFound(`${member} not found in the member list of the image ${imageId}.`);
   }
@@ -84,9 +83,8 @@ export async function addMember(ctx: RequestContext, imageId: string, body: unkn
   }
   assertMemberQuota(imageId, image.members.length);
   if (image.members.some((m) => m.member === member)) throw new Conflict(`Member ${member} is duplicated for image ${imageId}`);
-  const now = nowSeconds();
   try {
-    const row = await db().imageMember.create({ data: { imageId, member, status: 'pending', createdAt: now, updatedAt: now } });
+    const row = await insertPendingMember(imageId, member);
     return memberView(row);
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') throw new Conflict(`Member ${member} is duplicated for image ${imageId}`);
@@ -102,13 +100,12 @@ export async function updateMember(ctx: RequestContext, imageId: string, member:
   if (typeof status !== 'string' || !MEMBER_STATUSES.includes(status)) {
     throw new BadRequest('Incorrect request: Status must be "pending", "accepted" or "rejected".');
   }
-  const updated = await db().imageMember.update({ where: { id: row.id }, data: { status, updatedAt: nowSeconds() } });
+  const updated = await setMemberStatus(row.id, status);
   return memberView(updated);
 }
 
 export async function removeMember(ctx: RequestContext, imageId: string, member: string): Promise<void> {
   const { image, row } = await findMember(ctx, imageId, member, 'delete');
   enforceOnMembers(ctx, 'delete_member', image);
-  const now = nowSeconds();
-  await db().imageMember.update({ where: { id: row.id }, data: { deleted: true, deletedAt: now, updatedAt: now } });
+  await softDeleteMember(row.id);
 }

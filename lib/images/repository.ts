@@ -1,5 +1,10 @@
 // Image rows through Prisma. Soft-deleted rows stay in the tables, as in Glance.
+// Rule: this is the only module that reaches the image tables (images,
+// image_properties, image_tags, image_members, image_locations, image_events)
+// through the Prisma client; others call the functions here and only pass on
+// the `tx` of inTransaction. list.ts and patch.ts are still to move here.
 import { db, type Db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
 import type { ImageRow } from './view';
 
 export const WITH_CHILDREN = {
@@ -30,6 +35,124 @@ export async function reload(id: string, client: Db | Tx = db()): Promise<ImageR
 
 export async function activeLocation(imageId: string, client: Db | Tx = db()) {
   return client.imageLocation.findFirst({ where: { imageId, deleted: false, status: 'active' }, orderBy: { id: 'asc' } });
+}
+
+/** Run `work` in one database transaction. */
+export function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db().$transaction(work);
+}
+
+/** Set the status (and other columns) only if the image is live and still at `from`; false when it was not. */
+export async function updateStatusIf(tx: Tx, id: string, from: string, data: { status: string } & Record<string, unknown>): Promise<boolean> {
+  const res = await tx.image.updateMany({ where: { id, status: from, deleted: false }, data: { updatedAt: nowSeconds(), ...data } });
+  return res.count === 1;
+}
+
+/** The image's status as stored (a deleted image's included), or null for no such row. */
+export async function storedStatus(id: string, client: Db | Tx = db()): Promise<string | null> {
+  return (await client.image.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
+}
+
+/** The ids of live images in `status`. */
+export async function liveImageIdsIn(status: string): Promise<string[]> {
+  return (await db().image.findMany({ where: { status, deleted: false }, select: { id: true } })).map((i) => i.id);
+}
+
+/** The images of these staged uploads, and every image marked uploading (deleted ones included). */
+export async function imagesForStagingSweep(stagedIds: string[]) {
+  return db().image.findMany({
+    where: { OR: [{ id: { in: stagedIds } }, { status: 'uploading' }] },
+    select: { id: true, status: true, deleted: true, updatedAt: true },
+  });
+}
+
+/** Soft-delete an image's locations, properties, tags and members; the values of the locations that were live. */
+export async function softDeleteChildren(tx: Tx, imageId: string, now: Date): Promise<string[]> {
+  const live = await tx.imageLocation.findMany({ where: { imageId, deleted: false }, select: { value: true } });
+  const soft = { deleted: true, deletedAt: now, updatedAt: now };
+  await tx.imageLocation.updateMany({ where: { imageId, deleted: false }, data: { ...soft, status: 'deleted' } });
+  await tx.imageProperty.updateMany({ where: { imageId, deleted: false }, data: soft });
+  await tx.imageTag.updateMany({ where: { imageId, deleted: false }, data: soft });
+  await tx.imageMember.updateMany({ where: { imageId, deleted: false }, data: soft });
+  return live.map((l) => l.value);
+}
+
+/** A new active location for the image's data. */
+export async function addActiveLocation(tx: Tx, imageId: string, location: string): Promise<void> {
+  const now = nowSeconds();
+  await tx.imageLocation.create({ data: { imageId, value: location, metaData: '{}', status: 'active', createdAt: now, updatedAt: now } });
+}
+
+/** Is this stored file a live location (of this image, when given)? */
+export async function isLocationRecorded(location: string, imageId?: string): Promise<boolean> {
+  const where = { value: location, deleted: false, ...(imageId === undefined ? {} : { imageId }) };
+  return (await db().imageLocation.findFirst({ where, select: { id: true } })) !== null;
+}
+
+/** A new image row, with its properties and tags. */
+export async function insertImage(tx: Tx, data: Prisma.ImageCreateInput): Promise<void> {
+  await tx.image.create({ data });
+}
+
+/** Is there a row with this id (deleted or not)? */
+export async function imageIdTaken(id: string): Promise<boolean> {
+  return (await db().image.findUnique({ where: { id }, select: { id: true } })) !== null;
+}
+
+/** Add a tag and mark the image updated. */
+export async function insertTag(tx: Tx, imageId: string, value: string, now: Date): Promise<void> {
+  await tx.imageTag.create({ data: { imageId, value, createdAt: now, updatedAt: now } });
+  await tx.image.update({ where: { id: imageId }, data: { updatedAt: now } });
+}
+
+/** Soft-delete a tag (Glance keeps removed tags) and mark the image updated. */
+export async function softDeleteTag(tx: Tx, imageId: string, value: string, now: Date): Promise<void> {
+  await tx.imageTag.updateMany({ where: { imageId, value, deleted: false }, data: { deleted: true, deletedAt: now, updatedAt: now } });
+  await tx.image.update({ where: { id: imageId }, data: { updatedAt: now } });
+}
+
+export async function liveMembers(imageId: string) {
+  return db().imageMember.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+}
+
+export async function liveMember(imageId: string, member: string) {
+  return db().imageMember.findFirst({ where: { imageId, member, deleted: false } });
+}
+
+/** A new share, pending until the member answers; a duplicate is Prisma's P2002. */
+export async function insertPendingMember(imageId: string, member: string) {
+  const now = nowSeconds();
+  return db().imageMember.create({ data: { imageId, member, status: 'pending', createdAt: now, updatedAt: now } });
+}
+
+export async function setMemberStatus(rowId: number, status: string) {
+  return db().imageMember.update({ where: { id: rowId }, data: { status, updatedAt: nowSeconds() } });
+}
+
+export async function softDeleteMember(rowId: number): Promise<void> {
+  const now = nowSeconds();
+  await db().imageMember.update({ where: { id: rowId }, data: { deleted: true, deletedAt: now, updatedAt: now } });
+}
+
+/** One image event row (events.ts decides what goes in it). */
+export async function insertEvent(tx: Tx, data: Prisma.ImageEventUncheckedCreateInput): Promise<void> {
+  await tx.imageEvent.create({ data });
+}
+
+/** An image's events, oldest first (its timeline). */
+export async function imageEventsOf(imageId: string) {
+  return db().imageEvent.findMany({ where: { imageId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** An image's live locations, in the order they were added. */
+export async function liveLocations(imageId: string) {
+  return db().imageLocation.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+}
+
+/** How many images match `where`, per status. */
+export async function countByStatus(where: Prisma.ImageWhereInput): Promise<Map<string, number>> {
+  const groups = await db().image.groupBy({ by: ['status'], where, _count: { _all: true } });
+  return new Map(groups.map((g) => [g.status, g._count._all]));
 }
 
 /** Now, to the second: Glance's DATETIME columns carry no fraction. */

@@ -1,18 +1,18 @@
 // Image operations: the domain service behind the /v2 route handlers and the
-// console. Every status change goes through changeStatus(), which enforces the
+// console. Every status change goes through status.ts, which enforces the
 // state machine and records the event.
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@/lib/auth/context';
-import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, NotFound } from '@/lib/errors';
 import { canSee, enforceAddImage, enforceOnImage } from '@/lib/policy';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
 import type { DetachedData } from '@/lib/stores/filesystem';
-import { assertTransition, InvalidTransitionError, type ImageStatus } from './state-machine';
+import { allowsAction } from './state-machine';
+import { changeStatus } from './status';
 import { assertValidImage } from './schema';
-import { recordEvent, type EventAction } from './events';
-import { findLiveImage, nowSeconds, reload, type Tx } from './repository';
+import { recordEvent } from './events';
+import { findLiveImage, imageIdTaken, inTransaction, insertImage, insertTag, nowSeconds, reload, softDeleteChildren, softDeleteTag, type Tx } from './repository';
 import { imageView, type ImageView } from './view';
 import { assertDbIntegers, assertPropertyName, assertPropertyValue, findNameClash, propertyNameClash } from './limits';
 import { assertPropertyQuota, assertTagQuota, assertTagQuotaForNewTag } from './quotas';
@@ -51,32 +51,6 @@ export async function loadVisible(ctx: RequestContext, id: string, client?: Tx) 
   const image = await findLiveImage(id, client);
   if (!image || !canSee(ctx, image)) throw new NotFound(`No image found with ID ${id}`);
   return image;
-}
-
-/**
- * Move an image from one status to another, if the state machine allows it and
- * nobody changed the status meanwhile (a conditional update, not a blind write).
- */
-export async function changeStatus(
-  tx: Tx,
-  ctx: RequestContext | null,
-  imageId: string,
-  from: string,
-  to: ImageStatus,
-  action: EventAction,
-  extra: Record<string, unknown> = {},
-  reason?: string,
-): Promise<void> {
-  assertTransition(from, to);
-  const res = await tx.image.updateMany({
-    where: { id: imageId, status: from, deleted: false },
-    data: { status: to, updatedAt: nowSeconds(), ...extra },
-  });
-  if (res.count !== 1) {
-    const current = await tx.image.findUnique({ where: { id: imageId }, select: { status: true } });
-    throw new InvalidTransitionError(current?.status ?? 'deleted', to);
-  }
-  await recordEvent(tx, ctx, { imageId, action, from, to, reason });
 }
 
 /** Validate a create body in Glance's order, so each mistake gets Glance's status and message. */
@@ -120,32 +94,30 @@ export async function createImage(ctx: RequestContext, { doc, custom }: NewImage
   const now = nowSeconds();
   const tags = [...new Set((doc.tags as string[] | undefined) ?? [])];
   try {
-    await db().$transaction(async (tx) => {
-      await tx.image.create({
-        data: {
-          id,
-          name: (doc.name as string | null | undefined) ?? null,
-          status: 'queued',
-          createdAt: now,
-          updatedAt: now,
-          diskFormat: (doc.disk_format as string | null | undefined) ?? null,
-          containerFormat: (doc.container_format as string | null | undefined) ?? null,
-          owner,
-          minDisk: (doc.min_disk as number | undefined) ?? 0,
-          minRam: (doc.min_ram as number | undefined) ?? 0,
-          protected: (doc.protected as boolean | undefined) ?? false,
-          visibility: visibility as 'private' | 'public' | 'shared' | 'community',
-          osHidden: (doc.os_hidden as boolean | undefined) ?? false,
-          properties: { create: custom.map(([name, value]) => ({ name, value, createdAt: now, updatedAt: now })) },
-          tags: { create: tags.map((value) => ({ value, createdAt: now, updatedAt: now })) },
-        },
+    await inTransaction(async (tx) => {
+      await insertImage(tx, {
+        id,
+        name: (doc.name as string | null | undefined) ?? null,
+        status: 'queued',
+        createdAt: now,
+        updatedAt: now,
+        diskFormat: (doc.disk_format as string | null | undefined) ?? null,
+        containerFormat: (doc.container_format as string | null | undefined) ?? null,
+        owner,
+        minDisk: (doc.min_disk as number | undefined) ?? 0,
+        minRam: (doc.min_ram as number | undefined) ?? 0,
+        protected: (doc.protected as boolean | undefined) ?? false,
+        visibility: visibility as 'private' | 'public' | 'shared' | 'community',
+        osHidden: (doc.os_hidden as boolean | undefined) ?? false,
+        properties: { create: custom.map(([name, value]) => ({ name, value, createdAt: now, updatedAt: now })) },
+        tags: { create: tags.map((value) => ({ value, createdAt: now, updatedAt: now })) },
       });
       await recordEvent(tx, ctx, { imageId: id, action: 'created', to: 'queued' });
     });
   } catch (err) {
     if ((err as { code?: string }).code === 'P2002') {
       // The id, or two property names only the database's collation takes for one.
-      if (await db().image.findUnique({ where: { id }, select: { id: true } })) throw new Conflict(`Image ID ${id} already exists!`);
+      if (await imageIdTaken(id)) throw new Conflict(`Image ID ${id} already exists!`);
       throw propertyNameClash(null, null);
     }
     throw err;
@@ -170,16 +142,10 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   // glance_store's Forbidden) or a failed commit leaves row and file as they were.
   const detached: DetachedData[] = [];
   try {
-    await db().$transaction(async (tx) => {
+    await inTransaction(async (tx) => {
       await changeStatus(tx, ctx, id, image.status, 'deleted', 'deleted', { deleted: true, deletedAt: now });
-      const live = await tx.imageLocation.findMany({ where: { imageId: id, deleted: false } });
-      const soft = { deleted: true, deletedAt: now, updatedAt: now };
-      await tx.imageLocation.updateMany({ where: { imageId: id, deleted: false }, data: { ...soft, status: 'deleted' } });
-      await tx.imageProperty.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-      await tx.imageTag.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-      await tx.imageMember.updateMany({ where: { imageId: id, deleted: false }, data: soft });
-      for (const loc of live) {
-        const d = await store().detach(loc.value, id);
+      for (const location of await softDeleteChildren(tx, id, now)) {
+        const d = await store().detach(location, id);
         if (d) detached.push(d);
       }
     });
@@ -197,16 +163,16 @@ export async function deactivateImage(ctx: RequestContext, id: string): Promise<
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'deactivate', image);
   if (image.status === 'deactivated') return; // Glance: idempotent 204
-  if (image.status !== 'active') throw new Forbidden(`Not allowed to deactivate image in status '${image.status}'`);
-  await db().$transaction((tx) => changeStatus(tx, ctx, id, 'active', 'deactivated', 'deactivated'));
+  if (!allowsAction(image.status, 'deactivated', 'deactivated')) throw new Forbidden(`Not allowed to deactivate image in status '${image.status}'`);
+  await inTransaction((tx) => changeStatus(tx, ctx, id, image.status, 'deactivated', 'deactivated'));
 }
 
 export async function reactivateImage(ctx: RequestContext, id: string): Promise<void> {
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'reactivate', image);
   if (image.status === 'active') return;
-  if (image.status !== 'deactivated') throw new Forbidden(`Not allowed to reactivate image in status '${image.status}'`);
-  await db().$transaction((tx) => changeStatus(tx, ctx, id, 'deactivated', 'active', 'reactivated'));
+  if (!allowsAction(image.status, 'active', 'reactivated')) throw new Forbidden(`Not allowed to reactivate image in status '${image.status}'`);
+  await inTransaction((tx) => changeStatus(tx, ctx, id, image.status, 'active', 'reactivated'));
 }
 
 /** The image for a tag operation, with the tags API's own 404; tags are a modify_image. */
@@ -223,9 +189,8 @@ export async function addTag(ctx: RequestContext, id: string, tag: string): Prom
   if (image.tags.some((t) => t.value === tag)) return;
   assertTagQuotaForNewTag(id, image.tags.length + 1);
   const now = nowSeconds();
-  await db().$transaction(async (tx) => {
-    await tx.imageTag.create({ data: { imageId: id, value: tag, createdAt: now, updatedAt: now } });
-    await tx.image.update({ where: { id }, data: { updatedAt: now } });
+  await inTransaction(async (tx) => {
+    await insertTag(tx, id, tag, now);
     await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: `add tag ${tag}` });
   });
 }
@@ -234,10 +199,8 @@ export async function removeTag(ctx: RequestContext, id: string, tag: string): P
   const image = await loadForTags(ctx, id);
   if (!image.tags.some((t) => t.value === tag)) throw new NotFound();
   const now = nowSeconds();
-  await db().$transaction(async (tx) => {
-    // Soft-deleted, as Glance keeps removed tags.
-    await tx.imageTag.updateMany({ where: { imageId: id, value: tag, deleted: false }, data: { deleted: true, deletedAt: now, updatedAt: now } });
-    await tx.image.update({ where: { id }, data: { updatedAt: now } });
+  await inTransaction(async (tx) => {
+    await softDeleteTag(tx, id, tag, now);
     await recordEvent(tx, ctx, { imageId: id, action: 'updated', reason: `remove tag ${tag}` });
   });
 }

@@ -17,17 +17,77 @@ export const IMAGE_STATUSES = [
 
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
-export const TRANSITIONS: Readonly<Record<ImageStatus, readonly ImageStatus[]>> = {
-  queued: ['saving', 'uploading', 'importing', 'active', 'deleted'],
-  saving: ['active', 'killed', 'deleted', 'queued'],
-  uploading: ['importing', 'queued', 'deleted'],
-  importing: ['active', 'deleted', 'queued'],
-  active: ['pending_delete', 'deleted', 'deactivated'],
-  killed: ['deleted'],
-  pending_delete: ['deleted', 'active'],
-  deleted: [],
-  deactivated: ['active', 'deleted'],
-};
+/** What makes an image change status; each is also the action of the image event it records. */
+export const TRANSITION_ACTIONS = [
+  'upload_started',
+  'upload_finished',
+  'upload_failed',
+  'upload_killed',
+  'upload_cancelled',
+  'upload_expired',
+  'import_started',
+  'imported',
+  'import_failed',
+  'location_added',
+  'deactivated',
+  'reactivated',
+  'deleted',
+  'delayed_delete',
+  'scrubbed',
+  'restored',
+  'reset_after_restart',
+] as const;
+
+export type TransitionAction = (typeof TRANSITION_ACTIONS)[number];
+
+export interface Edge {
+  from: ImageStatus;
+  to: ImageStatus;
+  /** Every action allowed to take this edge. */
+  actions: readonly TransitionAction[];
+  /** For people (diagram edge labels). */
+  label: string;
+}
+
+/**
+ * The one table: every allowed status change and what may cause it. Glance's
+ * valid_state_targets, in its order, with the causes this service knows
+ * (some, like location_added or scrubbed, are kept for the features to come).
+ */
+export const EDGES: readonly Edge[] = [
+  { from: 'queued', to: 'saving', actions: ['upload_started'], label: 'upload started' },
+  { from: 'queued', to: 'uploading', actions: ['upload_started'], label: 'staging started' },
+  { from: 'queued', to: 'importing', actions: ['import_started'], label: 'import' },
+  { from: 'queued', to: 'active', actions: ['location_added'], label: 'location added' },
+  { from: 'queued', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'saving', to: 'active', actions: ['upload_finished'], label: 'upload finished' },
+  { from: 'saving', to: 'killed', actions: ['upload_killed'], label: 'upload killed' },
+  { from: 'saving', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'saving', to: 'queued', actions: ['upload_failed', 'reset_after_restart'], label: 'upload failed' },
+  { from: 'uploading', to: 'importing', actions: ['import_started'], label: 'upload finished, import' },
+  { from: 'uploading', to: 'queued', actions: ['upload_cancelled', 'upload_expired'], label: 'upload cancelled or expired' },
+  { from: 'uploading', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'importing', to: 'active', actions: ['imported'], label: 'imported' },
+  { from: 'importing', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'importing', to: 'queued', actions: ['import_failed'], label: 'import failed' },
+  { from: 'active', to: 'pending_delete', actions: ['delayed_delete'], label: 'delayed delete' },
+  { from: 'active', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'active', to: 'deactivated', actions: ['deactivated'], label: 'deactivate' },
+  { from: 'killed', to: 'deleted', actions: ['deleted'], label: 'delete' },
+  { from: 'pending_delete', to: 'deleted', actions: ['scrubbed', 'deleted'], label: 'scrubbed' },
+  { from: 'pending_delete', to: 'active', actions: ['restored'], label: 'restored' },
+  { from: 'deactivated', to: 'active', actions: ['reactivated'], label: 'reactivate' },
+  { from: 'deactivated', to: 'deleted', actions: ['deleted'], label: 'delete' },
+];
+
+/** The statuses each status may go to, read from EDGES (the diagram draws these). */
+export const TRANSITIONS: Readonly<Record<ImageStatus, readonly ImageStatus[]>> = targetsByStatus(EDGES);
+
+function targetsByStatus(edges: readonly Edge[]): Record<ImageStatus, ImageStatus[]> {
+  const targets = {} as Record<ImageStatus, ImageStatus[]>;
+  for (const s of IMAGE_STATUSES) targets[s] = edges.filter((e) => e.from === s).map((e) => e.to);
+  return targets;
+}
 
 /** What each state means, for people (console legend, docs). */
 export const STATUS_DESCRIPTIONS: Readonly<Record<ImageStatus, string>> = {
@@ -55,6 +115,21 @@ export class InvalidTransitionError extends Error {
     // Glance's wording, which clients see in 409 bodies.
     super(`Image status transition from ${from} to ${to} is not allowed`);
   }
+}
+
+/** May `action` move an image from `from` to `to`? */
+export function allowsAction(from: string, to: ImageStatus, action: TransitionAction): boolean {
+  return EDGES.some((e) => e.from === from && e.to === to && e.actions.includes(action));
+}
+
+/** The statuses from which `action` may move an image to `to` (the precondition of that action). */
+export function sourcesOf(action: TransitionAction, to: ImageStatus): ImageStatus[] {
+  return EDGES.filter((e) => e.to === to && e.actions.includes(action)).map((e) => e.from);
+}
+
+/** Throw unless `action` may take from → to; the message is the same as for a missing edge. */
+export function assertAction(from: string, to: ImageStatus, action: TransitionAction): void {
+  if (!allowsAction(from, to, action)) throw new InvalidTransitionError(from, to);
 }
 
 /** Throw unless from → to is in the table. Same-state "transitions" are not. */

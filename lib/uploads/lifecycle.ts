@@ -3,42 +3,24 @@
 //   uploading → importing when the last chunk is staged
 //   importing → active    once the staged file is hashed and moved (or copied) into the store
 // and back to queued when the upload is cancelled, expires, or the import fails.
-// Every step goes through changeStatus(), so each leaves an image event.
-import type { RequestContext } from '@/lib/auth/context';
+// Every step goes through lib/images/status.ts, so each leaves an image event.
 import { getConfig } from '@/lib/config';
-import { db } from '@/lib/db/client';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
-import { Conflict } from '@/lib/errors';
-import { recordEvent, type EventAction } from '@/lib/images/events';
-import { findLiveImage, nowSeconds } from '@/lib/images/repository';
-import { changeStatus } from '@/lib/images/service';
-import { InvalidTransitionError, type ImageStatus } from '@/lib/images/state-machine';
+import type { Actor } from '@/lib/images/actor';
+import { recordEvent } from '@/lib/images/events';
+import { findLiveImage, inTransaction } from '@/lib/images/repository';
+import { activateWithData, assertMayBeginUpload, beginUpload, changeStatus, restoreToQueued } from '@/lib/images/status';
+import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { ContentInspection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
 import { store } from '@/lib/stores';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
 
-/** Who did it, for the event rows; background steps act for the request that started them. */
-export type Actor = Pick<RequestContext, 'requestId' | 'userId' | 'projectId'> | null;
-
-/** May a (new) staged upload start for this image? Only before data exists. */
+/** May a (new) staged upload start for this image? Only before data exists: queued, or staging already. */
 export function assertCanStage(status: string): void {
-  if (status !== 'queued' && status !== 'uploading') {
-    throw new Conflict(`Image status transition from ${status} to uploading is not allowed`);
-  }
-}
-
-/** Move from one status to another, tolerating that a concurrent request already did it. */
-async function moveIfAt(actor: Actor, id: string, from: ImageStatus, to: ImageStatus, action: EventAction, reason?: string): Promise<boolean> {
-  try {
-    await db().$transaction((tx) => changeStatus(tx, actor as RequestContext | null, id, from, to, action, {}, reason));
-    return true;
-  } catch (err) {
-    if (err instanceof InvalidTransitionError) return false;
-    throw err;
-  }
+  if (status !== 'uploading') assertMayBeginUpload(status, 'uploading');
 }
 
 /** First bytes of a staged upload: queued → uploading (once). `status`: the image's, if just read. */
@@ -46,15 +28,20 @@ export async function markUploading(actor: Actor, id: string, status?: string): 
   const current = status ?? (await findLiveImage(id))?.status;
   if (current === undefined) return;
   assertCanStage(current);
-  if (current === 'queued') await moveIfAt(actor, id, 'queued', 'uploading', 'upload_started');
+  if (current !== 'queued') return;
+  try {
+    await beginUpload(actor, id, current, 'uploading');
+  } catch (err) {
+    if (!(err instanceof InvalidTransitionError)) throw err; // a concurrent chunk moved it first
+  }
 }
 
 /** The last chunk is staged: record it, move to importing and import in the background. */
 export async function finishStaging(actor: Actor, id: string, size: number): Promise<void> {
   await markUploading(actor, id); // a zero-byte upload finishes without a PATCH
-  await db().$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await recordEvent(tx, actor, { imageId: id, action: 'staged', reason: `${size} bytes staged` });
-    await changeStatus(tx, actor as RequestContext | null, id, 'uploading', 'importing', 'import_started');
+    await changeStatus(tx, actor, id, 'uploading', 'importing', 'import_started');
   });
   void importStaged(actor, id).catch((err) => logger.error({ err, imageId: id }, 'import of a staged upload failed'));
 }
@@ -62,7 +49,7 @@ export async function finishStaging(actor: Actor, id: string, size: number): Pro
 /** Cancel (tus termination) or expiry: staged data gone, image back to queued. */
 export async function abandonUpload(actor: Actor, id: string, action: 'upload_cancelled' | 'upload_expired', reason: string): Promise<void> {
   await removeStaged(id);
-  await moveIfAt(actor, id, 'uploading', 'queued', action, reason);
+  await restoreToQueued(actor, id, 'uploading', action, reason);
 }
 
 /**
@@ -92,8 +79,7 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
     await removeStaged(id);
     // A restart right after the staged file was moved into the store, before
     // the commit: that file is nobody's now (an importing image has no location).
-    await store().removeUnrecorded(id);
-    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', 'the staged data is missing or incomplete');
+    await restoreToQueued(actor, id, 'importing', 'import_failed', 'the staged data is missing or incomplete', 'unrecorded');
     return;
   }
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
@@ -104,35 +90,19 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
   } catch (err) {
     await removeStaged(id);
     // In Glance's words (no store paths) when the store itself failed.
-    const cause = storageError(err);
-    await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', cause instanceof Error ? cause.message : String(cause));
+    await restoreToQueued(actor, id, 'importing', 'import_failed', storageError(err));
     return;
   }
   // Not needed past this point whatever happens, and gone before the image is
   // seen active (a leftover is swept by maintenance.ts).
   await removeStaged(id).catch((err) => logger.warn({ err, imageId: id }, 'could not remove staged data after its import'));
   try {
-    const virtualSize = inspection.virtualSize;
-    await db().$transaction(async (tx) => {
-      await changeStatus(tx, actor as RequestContext | null, id, 'importing', 'active', 'imported', {
-        size: BigInt(stored.size),
-        virtualSize: virtualSize === null ? null : BigInt(virtualSize),
-        checksum: stored.checksum,
-        osHashAlgo: stored.osHashAlgo,
-        osHashValue: stored.osHashValue,
-      });
-      const now = nowSeconds();
-      await tx.imageLocation.create({
-        data: { imageId: id, value: stored.location, metaData: '{}', status: 'active', createdAt: now, updatedAt: now },
-      });
-    });
+    await activateWithData(actor, id, 'importing', stored, inspection.virtualSize);
   } catch (err) {
     // Unanswered commit: whether the file is the image's is decided when the database is back.
     if (isDatabaseUnavailable(err)) throw err;
     // Deleted while importing: keep no data for it.
     await store().remove(stored.location);
-    if (!(err instanceof InvalidTransitionError)) {
-      await moveIfAt(actor, id, 'importing', 'queued', 'import_failed', err instanceof Error ? err.message : String(err));
-    }
+    if (!(err instanceof InvalidTransitionError)) await restoreToQueued(actor, id, 'importing', 'import_failed', err);
   }
 }

@@ -6,6 +6,7 @@ import { EVENTS, Server } from '@tus/server';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { BadRequest, GlanceError } from '@/lib/errors';
+import { serverActor } from '@/lib/images/actor';
 import { looksLikeImageId } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/service';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
@@ -98,7 +99,8 @@ function createServer(): Server {
     }),
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
-    const actor = current.getStore() ?? null;
+    // Emitted while the DELETE is handled, so its context is at hand; the fallback is only defensive.
+    const actor = current.getStore() ?? serverActor('upload-cleanup');
     abandonUpload(actor, id, 'upload_cancelled', 'the upload was cancelled').catch((err) =>
       logger.error({ err, imageId: id }, 'could not return a cancelled upload to queued'),
     );
