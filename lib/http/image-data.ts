@@ -3,7 +3,6 @@
 // Content-Length and the whole image's Content-MD5, as Glance sends them.
 // The bytes are written by the store straight to Node's response (node-route.ts).
 import type { Download } from '@/lib/images/data';
-import { DECLARED_LENGTH } from './content-length';
 import { responseWithNodeBody } from './node-route';
 import { noContent } from './respond';
 
@@ -13,9 +12,9 @@ export function imageDataResponse(data: Download, extraHeaders: Record<string, s
   if (data.checksum) headers['Content-MD5'] = data.checksum;
   if (data.range) {
     headers['Content-Range'] = `bytes ${data.range.start}-${data.range.end}/${data.size}`;
-    headers[DECLARED_LENGTH] = String(data.range.end - data.range.start + 1);
+    headers['Content-Length'] = String(data.range.end - data.range.start + 1);
     return responseWithNodeBody(data.copyTo, { status: 206, headers });
   }
-  headers[DECLARED_LENGTH] = String(data.size);
+  headers['Content-Length'] = String(data.size);
   return responseWithNodeBody(data.copyTo, { status: 200, headers });
 }

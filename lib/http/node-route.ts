@@ -59,7 +59,6 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   // Set-Cookie may repeat; every other header is single.
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader('Set-Cookie', cookies);
-  // DECLARED_LENGTH becomes Content-Length in setHeader (content-length.ts).
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
   });

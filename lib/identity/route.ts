@@ -8,7 +8,6 @@ import { baseUrl } from '@/lib/http/base-url';
 import { logger } from '@/lib/log';
 import { authRequired, KeystoneError } from './errors';
 import { validateToken, type ValidToken } from './tokens';
-import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
 
@@ -89,7 +88,7 @@ export async function readJsonBody(req: Request): Promise<unknown> {
 
 export function keystoneJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   const text = JSON.stringify(body);
-  return new Response(text, { status, headers: { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(text)), ...headers } });
+  return new Response(text, { status, headers: { 'Content-Type': 'application/json', ...headers } });
 }
 
 export function keystoneNoContent(): Response {
