@@ -25,8 +25,8 @@ export function crossOriginRefusal(req: Request): Response | null {
   }
 }
 
-export function consoleRoute<P = Record<string, never>>(handler: (call: { req: NextRequest; ctx: RequestContext; params: P }) => Promise<Response>) {
-  return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
+export function consoleRoute<P = Record<string, never>, A = Response>(handler: (call: { req: NextRequest; ctx: RequestContext; params: P }) => Promise<A>) {
+  return async (req: NextRequest, segment: Segment<P>): Promise<A | Response> => {
     const refused = crossOriginRefusal(req);
     if (refused) return refused;
     let ctx: RequestContext | null;

@@ -3,7 +3,7 @@
 // one, to get Node's request and response for the data: see lib/http/node-route.ts.
 import { UnsupportedMediaType } from '@/lib/errors';
 import { imageDataResponse } from '@/lib/http/image-data';
-import { nodeRequestBody, nodeRoute } from '@/lib/http/node-route';
+import { nodeRequestBody, nodeRoute, type Answer } from '@/lib/http/node-route';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
 import { openImageData, uploadImageData } from '@/lib/images/data';
@@ -16,7 +16,7 @@ const notAllowed = methodNotAllowed(['GET', 'PUT']);
 
 export default nodeRoute<P>(
   {
-    GET: glanceRoute<P>(async ({ req, ctx, params }) =>
+    GET: glanceRoute<P, Answer>(async ({ req, ctx, params }) =>
       imageDataResponse(await openImageData(ctx, params.imageId, req.headers.get('range'))),
     ),
     PUT: (req, segment, node) =>
