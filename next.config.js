@@ -10,13 +10,13 @@ const nextConfig = {
   compress: false,
   reactStrictMode: true,
   // Image data moves through Pages API routes, which get Node's request and
-  // response (see lib/http/node-route.ts); the public paths stay Glance's.
+  // response (see http/node-route.ts); the public paths stay Glance's.
   async rewrites() {
     return {
       beforeFiles: [
         { source: '/v2/images/:imageId/file', destination: '/api/image-data/v2/:imageId' },
         { source: '/api/console/images/:imageId/file', destination: '/api/image-data/console/:imageId' },
-        // Password checks are throttled by the client's address, which only Pages API routes see (lib/http/peer.ts).
+        // Password checks are throttled by the client's address, which only Pages API routes see (http/peer.ts).
         { source: '/v3/auth/tokens', destination: '/api/identity/tokens' },
         { source: '/v3/users/:userId/password', destination: '/api/identity/password/:userId' },
       ],

@@ -1,7 +1,7 @@
 // /v2 redirects to /v2/, which (like Glance) has nothing to show.
 import { NotFound } from '@/lib/errors';
 import { baseUrl } from '@/lib/http/base-url';
-import { glanceRoute } from '@/lib/http/route';
+import { glanceRoute } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,9 @@
 // The console's download link (/api/console/images/{id}/file, rewritten
 // here): the image data as an attachment named after the image. A Pages API
-// route for Node's response: see lib/http/node-route.ts.
-import { consoleRoute } from '@/lib/console/route';
-import { imageDataResponse } from '@/lib/http/image-data';
-import { nodeRoute, type Answer } from '@/lib/http/node-route';
+// route for Node's response: see http/node-route.ts.
+import { consoleRoute } from '@/http/console-route';
+import { imageDataResponse } from '@/http/image-data';
+import { nodeRoute, type Answer } from '@/http/node-route';
 import { openImageData } from '@/lib/images/data';
 import { showImage } from '@/lib/images/service';
 

@@ -1,7 +1,7 @@
 // Console: one image with members, locations and timeline; edit (JSON patch); delete.
 import { json, noContent } from '@/lib/http/respond';
-import { consoleRoute } from '@/lib/console/route';
-import { readBody } from '@/lib/http/route';
+import { consoleRoute } from '@/http/console-route';
+import { readBody } from '@/http/glance-route';
 import { imageDetail } from '@/lib/console/detail';
 import { patchImage } from '@/lib/images/patch';
 import { deleteImage } from '@/lib/images/service';

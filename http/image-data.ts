@@ -4,7 +4,7 @@
 // The bytes are written by the store straight to Node's response (StreamedAnswer).
 import type { Download } from '@/lib/images/data';
 import { StreamedAnswer, type Answer } from './node-route';
-import { noContent } from './respond';
+import { noContent } from '@/lib/http/respond';
 
 export function imageDataResponse(data: Download, extraHeaders: Record<string, string> = {}): Answer {
   if (!data.copyTo) return noContent();

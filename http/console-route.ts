@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import type { RequestContext } from '@/lib/auth/context';
-import { toErrorResponse } from '@/lib/http/route';
-import { signedInContext } from '@/lib/auth/next-auth';
-import { assertSameOrigin } from './same-origin';
-import { SIGN_IN_PATH } from './session';
+import { toErrorResponse } from '@/http/glance-route';
+import { signedInContext } from '@/http/next-auth';
+import { assertSameOrigin } from '@/lib/console/same-origin';
+import { SIGN_IN_PATH } from './console-session';
 
 type Segment<P> = { params: Promise<P> };
 

@@ -7,9 +7,9 @@ import { BadRequest, GlanceError, MethodNotAllowed, NotFound, RequestEntityTooLa
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { DatabaseUnavailable, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { logger } from '@/lib/log';
-import { baseUrl } from './base-url';
-import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from './body';
-import { errorResponse, REQUEST_ID_HEADER } from './respond';
+import { baseUrl } from '@/lib/http/base-url';
+import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
+import { errorResponse, REQUEST_ID_HEADER } from '@/lib/http/respond';
 
 export interface Call<P> {
   req: NextRequest;
