@@ -42,7 +42,7 @@ export class LengthFramedResponse<Request extends IncomingMessage = IncomingMess
     this.heldCallbacks = [];
     if (this.writableEnded || this.destroyed) return;
     if (held.length === 0) super.flushHeaders();
-    else super.write(Buffer.concat(held), () => callbacks.forEach((cb) => cb()));
+    else super.write(joined(held), () => callbacks.forEach((cb) => cb()));
   }
 
   override flushHeaders(): void {
@@ -71,11 +71,16 @@ export class LengthFramedResponse<Request extends IncomingMessage = IncomingMess
     if (this.release) clearImmediate(this.release);
     this.release = null;
     // end() with the whole body before the headers: Node writes its Content-Length.
-    return super.end(Buffer.concat(held), () => {
+    return super.end(joined(held), () => {
       callbacks.forEach((held) => held());
       callback?.();
     });
   }
+}
+
+/** One held chunk (Next's usual case) is sent as it is, without a copy. */
+function joined(chunks: Buffer[]): Buffer {
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
 function toBuffer(chunk: unknown, encoding?: BufferEncoding): Buffer {

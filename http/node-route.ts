@@ -1,5 +1,5 @@
 // The adapter for the few routes that move image data: Pages API handlers
-// (pages/api/image-data/), reached through rewrites in next.config.js.
+// (pages/api/v2/images/[imageId]/file.ts, pages/api/console/images/[imageId]/file.ts).
 //
 // Why not App Router route handlers, like every other route: they only see
 // web streams. An upload's body arrives copied chunk by chunk into fresh

@@ -1,6 +1,6 @@
-// The console's download link (/api/console/images/{id}/file, rewritten
-// here): the image data as an attachment named after the image. A Pages API
-// route for Node's response: see http/node-route.ts.
+// The console's download link (/api/console/images/{id}/file): the image
+// data as an attachment named after the image. A Pages API route for Node's
+// response: see http/node-route.ts.
 import { consoleRoute } from '@/http/console-route';
 import { imageDataResponse } from '@/http/image-data';
 import { nodeRoute, type Answer } from '@/http/node-route';
