@@ -2,8 +2,6 @@
 // Process-wide runtime settings are not made here but in lib/runtime/process.ts.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { honourDeclaredContentLength } = await import('./lib/http/content-length');
-  honourDeclaredContentLength();
   const { startUp } = await import('./lib/startup');
   await startUp();
   const { startUploadMaintenance } = await import('./lib/uploads/maintenance');

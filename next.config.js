@@ -9,16 +9,21 @@ const nextConfig = {
   // Glance never compresses its answers; image data is not compressible anyway.
   compress: false,
   reactStrictMode: true,
-  // Image data moves through Pages API routes, which get Node's request and
-  // response (see lib/http/node-route.ts); the public paths stay Glance's.
+  // Every rewrite, public URL -> handler. Pages API routes, whose files mirror
+  // the public path under pages/api/, because they need Node's request and
+  // response (image data without conversion: http/node-route.ts) or the
+  // socket's peer address (password throttling: http/peer.ts):
+  //   /v2/images/{imageId}/file     -> pages/api/v2/images/[imageId]/file.ts
+  //   /v3/auth/tokens               -> pages/api/v3/auth/tokens.ts
+  //   /v3/users/{userId}/password   -> pages/api/v3/users/[userId]/password.ts
+  // Pages API routes at their own public path (no rewrite):
+  //   /api/console/images/{imageId}/file (pages/api/console/...), /api/auth/* (next-auth).
   async rewrites() {
     return {
       beforeFiles: [
-        { source: '/v2/images/:imageId/file', destination: '/api/image-data/v2/:imageId' },
-        { source: '/api/console/images/:imageId/file', destination: '/api/image-data/console/:imageId' },
-        // Password checks are throttled by the client's address, which only Pages API routes see (lib/http/peer.ts).
-        { source: '/v3/auth/tokens', destination: '/api/identity/tokens' },
-        { source: '/v3/users/:userId/password', destination: '/api/identity/password/:userId' },
+        { source: '/v2/images/:imageId/file', destination: '/api/v2/images/:imageId/file' },
+        { source: '/v3/auth/tokens', destination: '/api/v3/auth/tokens' },
+        { source: '/v3/users/:userId/password', destination: '/api/v3/users/:userId/password' },
       ],
     };
   },

@@ -8,7 +8,7 @@ import { StoreConfigError } from '@/lib/stores/filesystem';
 import { isLocationRecorded } from '@/lib/images/repository';
 import { repairInterruptedUploads } from '@/lib/images/status';
 import { bootstrapIdentity } from '@/lib/identity/bootstrap';
-import { identityEnabled } from '@/lib/identity/route';
+import { identityEnabled } from '@/lib/identity/enabled';
 import { purgeExpiredTokens } from '@/lib/identity/tokens';
 import { ruleSet } from '@/lib/policy';
 import { PolicyFileError } from '@/lib/policy/rules';

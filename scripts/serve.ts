@@ -5,7 +5,8 @@
 //    DbSupervisor; the migrations.
 // 2. The Next.js app behind Node's http server through Next's documented
 //    custom server (next() + getRequestHandler()), so that the timeouts are
-//    ours (`next start` fixes them): no total request timeout, an idle one.
+//    ours (`next start` fixes them): no total request timeout, an idle one,
+//    and complete answers framed with their Content-Length (LengthFramedResponse).
 // SIGINT/SIGTERM (Ctrl-C) stop the HTTP server, then MariaDB. If this process
 // dies any other way, MariaDB is told to stop too (exit hook, and the kernel's
 // parent-death signal for a kill -9 or a crash), so nothing is left behind.
@@ -15,6 +16,7 @@ import next from 'next';
 import { loadConfig, type GlanceConfig } from '../lib/config';
 import { migrate } from '../lib/db/migrate';
 import { httpServerTimeouts } from '../lib/runtime/http-timeouts';
+import { LengthFramedResponse } from '../http/length-framed-response';
 import { DbSupervisor } from './lib/db-supervisor';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
 import { argValue, ROOT } from './lib/paths';
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
   const timeouts = httpServerTimeouts(config.clientSocketTimeout);
   const server = createServer(
     {
+      ServerResponse: LengthFramedResponse,
       requestTimeout: timeouts.requestTimeout,
       headersTimeout: timeouts.headersTimeout,
       keepAliveTimeout: timeouts.keepAliveTimeout,

@@ -1,5 +1,5 @@
 // GET /v3: identity API version discovery.
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { versionDocument } from '@/lib/identity/version';
 
 export const dynamic = 'force-dynamic';

@@ -5,7 +5,6 @@ import { getConfig, type GlanceConfig } from '@/lib/config';
 import { GlanceError, ServiceUnavailable, Unauthorized } from '@/lib/errors';
 import { validateRemoteToken, type RemoteToken } from '@/lib/identity/delegated';
 import { validateToken, type ValidToken } from '@/lib/identity/tokens';
-import { DECLARED_LENGTH } from '@/lib/http/content-length';
 import { contextIsAdmin } from '@/lib/policy';
 
 export interface RequestContext {
@@ -34,7 +33,7 @@ export class TokenRequired extends GlanceError {
     const body = JSON.stringify({ error: { code: 401, title: 'Unauthorized', message: this.message } });
     return new Response(body, {
       status: 401,
-      headers: { ...this.headers, 'Content-Type': 'application/json; charset=UTF-8', [DECLARED_LENGTH]: String(Buffer.byteLength(body)) },
+      headers: { ...this.headers, 'Content-Type': 'application/json; charset=UTF-8' },
     });
   }
 }

@@ -1,6 +1,5 @@
 // Response builders in Glance's wire format.
 import { GlanceError, STATUS_TITLES } from '@/lib/errors';
-import { DECLARED_LENGTH } from './content-length';
 import { errorFormat } from './negotiate';
 import { pyJson } from './py-json';
 
@@ -34,8 +33,6 @@ export function errorResponse(err: GlanceError, accept: string | null): Response
       headers.set('Content-Type', 'text/html; charset=UTF-8');
       body = `<html>\n <head>\n  <title>${code}</title>\n </head>\n <body>\n  <h1>${code}</h1>\n  ${err.body(escapeHtml)}\n </body>\n</html>`;
   }
-  // Next drops Content-Length from route responses; see content-length.ts.
-  headers.set(DECLARED_LENGTH, String(Buffer.byteLength(body)));
   return new Response(body, { status: err.status, headers });
 }
 
@@ -43,7 +40,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   const text = pyJson(body);
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(text)), ...headers },
+    headers: { 'Content-Type': 'application/json', ...headers },
   });
 }
 

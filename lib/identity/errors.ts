@@ -1,7 +1,6 @@
 // Errors of the identity API, rendered as Keystone renders them:
 // {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
 import { STATUS_TITLES } from '@/lib/errors';
-import { DECLARED_LENGTH } from '@/lib/http/content-length';
 
 
 export class KeystoneError extends Error {
@@ -11,7 +10,7 @@ export class KeystoneError extends Error {
 
   toResponse(): Response {
     const body = JSON.stringify({ error: { code: this.status, message: this.message, title: STATUS_TITLES[this.status] ?? 'Error' } });
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     return new Response(body, { status: this.status, headers });
   }
 }

@@ -3,7 +3,7 @@
 // buffer upload bodies).
 import Link from 'next/link';
 import { Providers } from '@/components/providers';
-import { consoleContext } from '@/lib/console/session';
+import { consoleContext } from '@/http/console-session';
 import { SignOutButton } from '../sign-out-button';
 
 export const dynamic = 'force-dynamic';

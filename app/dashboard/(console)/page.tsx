@@ -1,6 +1,6 @@
 // Images: the list (filters, sorting, paging, actions) and the upload area.
 import { ImagesPanel } from '@/components/console/images-panel';
-import { consoleContext } from '@/lib/console/session';
+import { consoleContext } from '@/http/console-session';
 import { mayCreateImages } from '@/lib/policy';
 
 export const metadata = { title: 'Images · Glance console' };

@@ -1,5 +1,5 @@
 // Any other /v2 path: Glance's 404.
-import { notRouted } from '@/lib/http/route';
+import { notRouted } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 // GET /v2/images (list) and POST /v2/images (create).
 import { baseUrl } from '@/lib/http/base-url';
 import { json } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed, readJson } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed, readJson } from '@/http/glance-route';
 import { listImages } from '@/lib/images/list';
 import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';

@@ -1,6 +1,6 @@
 // Any other /v3 path: Keystone's 404.
 import { KeystoneError } from '@/lib/identity/errors';
-import { identityRoute } from '@/lib/identity/route';
+import { identityRoute } from '@/http/identity-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 // GET /v3/projects (?name=, ?domain_id=) and POST /v3/projects.
 import { createProject, listProjects } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson, readJsonBody } from '@/lib/identity/route';
+import { identityRoute, keystoneJson, readJsonBody } from '@/http/identity-route';
 import { collection, projectView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

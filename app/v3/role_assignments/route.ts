@@ -1,6 +1,6 @@
 // GET /v3/role_assignments (?user.id=, ?scope.project.id=, ?role.id=, ?include_names).
 import { listAssignments } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 
 export const dynamic = 'force-dynamic';
 

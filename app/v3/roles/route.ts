@@ -1,6 +1,6 @@
 // GET /v3/roles (?name=).
 import { listRoles } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { collection, roleView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

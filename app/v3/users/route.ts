@@ -1,6 +1,6 @@
 // GET /v3/users (?name=, ?domain_id=) and POST /v3/users.
 import { createUser, listUsers } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson, readJsonBody } from '@/lib/identity/route';
+import { identityRoute, keystoneJson, readJsonBody } from '@/http/identity-route';
 import { collection, userView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

@@ -1,11 +1,11 @@
 // next-auth's endpoints (/api/auth/csrf, /callback/credentials, /signout,
 // /session ...), in next-auth's Pages API form: a console sign-in is a
 // password attempt, throttled like /v3/auth/tokens by the socket's peer
-// address, which only Pages API routes see (lib/http/peer.ts).
+// address, which only Pages API routes see (http/peer.ts).
 import type { NextApiRequest, NextApiResponse } from 'next';
 import NextAuth from 'next-auth';
-import { authOptions, signInSource } from '@/lib/auth/next-auth';
-import { peerAddress } from '@/lib/http/peer';
+import { authOptions, signInSource } from '@/http/next-auth';
+import { peerAddress } from '@/http/peer';
 
 export default function auth(req: NextApiRequest, res: NextApiResponse) {
   return signInSource.run(peerAddress(req), () => NextAuth(req, res, authOptions()));

@@ -1,7 +1,7 @@
 // Console: list images (Glance's filters, sort and marker paging) and create one.
 import { json } from '@/lib/http/respond';
-import { readJson } from '@/lib/http/route';
-import { consoleRoute } from '@/lib/console/route';
+import { readJson } from '@/http/glance-route';
+import { consoleRoute } from '@/http/console-route';
 import { consoleImageList } from '@/lib/console/list';
 import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';

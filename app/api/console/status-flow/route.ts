@@ -1,6 +1,6 @@
 // Console: the state machine and live counts per state, for the status-flow diagram.
 import { json } from '@/lib/http/respond';
-import { consoleRoute } from '@/lib/console/route';
+import { consoleRoute } from '@/http/console-route';
 import { statusFlow } from '@/lib/console/status-flow';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 // GET, PATCH, DELETE /v2/images/{id}.
 import { json, noContent } from '@/lib/http/respond';
-import { glanceRoute, hasBody, methodNotAllowed, readBody } from '@/lib/http/route';
+import { glanceRoute, hasBody, methodNotAllowed, readBody } from '@/http/glance-route';
 import { patchImage } from '@/lib/images/patch';
 import { readPatch } from '@/lib/images/requests';
 import { deleteImage, showImage } from '@/lib/images/service';

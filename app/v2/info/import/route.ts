@@ -1,5 +1,5 @@
 import { json } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 // Single-store configuration, as the reference Glance: stores discovery is not offered.
 import { NotFound } from '@/lib/errors';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { json } from '@/lib/http/respond';
-import { glanceRoute, notRouted } from '@/lib/http/route';
+import { glanceRoute, notRouted } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 

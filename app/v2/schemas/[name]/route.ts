@@ -2,7 +2,7 @@
 import type { NextRequest } from 'next/server';
 import { NotFound } from '@/lib/errors';
 import { json } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { SCHEMAS, type SchemaName } from '@/lib/images/schema';
 
 export const dynamic = 'force-dynamic';

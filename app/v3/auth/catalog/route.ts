@@ -1,6 +1,6 @@
 // GET /v3/auth/catalog: the service catalog of a project-scoped token.
 import { KeystoneError } from '@/lib/identity/errors';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { catalog } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

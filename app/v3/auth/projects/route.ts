@@ -1,6 +1,6 @@
 // GET /v3/auth/projects: the projects the token's user may scope to.
 import { projectsOfUser } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { collection, projectView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

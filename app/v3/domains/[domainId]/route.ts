@@ -1,6 +1,6 @@
 // GET /v3/domains/{id}.
 import { getDomain } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { domainView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 // GET, PATCH, DELETE /v3/projects/{id}.
 import { deleteProject, getProject, updateProject } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody } from '@/lib/identity/route';
+import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody } from '@/http/identity-route';
 import { projectView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

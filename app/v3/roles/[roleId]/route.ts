@@ -1,6 +1,6 @@
 // GET /v3/roles/{id}.
 import { getRole } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { roleView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

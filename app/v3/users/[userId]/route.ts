@@ -1,6 +1,6 @@
 // GET, PATCH, DELETE /v3/users/{id}.
 import { deleteUser, getUser, updateUser } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody } from '@/lib/identity/route';
+import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody } from '@/http/identity-route';
 import { userView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

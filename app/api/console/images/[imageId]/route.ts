@@ -1,7 +1,7 @@
 // Console: one image with members, locations and timeline; edit (a JSON array of v2.1 patch operations); delete.
 import { json, noContent } from '@/lib/http/respond';
-import { consoleRoute } from '@/lib/console/route';
-import { hasBody, readBody } from '@/lib/http/route';
+import { consoleRoute } from '@/http/console-route';
+import { hasBody, readBody } from '@/http/glance-route';
 import { imageDetail } from '@/lib/console/detail';
 import { patchImage } from '@/lib/images/patch';
 import { readConsolePatch } from '@/lib/images/requests';

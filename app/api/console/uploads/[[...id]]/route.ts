@@ -1,7 +1,7 @@
 // tus endpoint for the console's resumable uploads (POST creates, HEAD/PATCH
 // resume and send chunks, DELETE cancels). Bodies stream; nothing is buffered.
-import { crossOriginRefusal } from '@/lib/console/route';
-import { consoleContext } from '@/lib/console/session';
+import { crossOriginRefusal } from '@/http/console-route';
+import { consoleContext } from '@/http/console-session';
 import { handleTus, tusErrorResponse } from '@/lib/uploads/tus';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 // GET, POST /v2/images/{id}/members.
 import { json } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed, readJson } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed, readJson } from '@/http/glance-route';
 import { addMember, listMembers } from '@/lib/images/members';
 
 export const dynamic = 'force-dynamic';

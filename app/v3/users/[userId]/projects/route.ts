@@ -1,6 +1,6 @@
 // GET /v3/users/{id}/projects: the projects a user has roles on (admin or the user itself).
 import { getUser, projectsOfUser } from '@/lib/identity/directory';
-import { identityRoute, keystoneJson } from '@/lib/identity/route';
+import { identityRoute, keystoneJson } from '@/http/identity-route';
 import { collection, projectView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@
 import type { NextRequest } from 'next/server';
 import { NotFound } from '@/lib/errors';
 import { noContent } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { deactivateImage, reactivateImage } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';

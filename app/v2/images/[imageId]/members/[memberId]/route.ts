@@ -1,6 +1,6 @@
 // GET, PUT, DELETE /v2/images/{id}/members/{member}.
 import { json, noContent } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed, readJson } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed, readJson } from '@/http/glance-route';
 import { removeMember, showMember, updateMember } from '@/lib/images/members';
 
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,6 @@
 // PUT/DELETE /v2/images/{id}/tags/{tag}.
 import { noContent } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { addTag, removeTag } from '@/lib/images/service';
 
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@
 // protect/unprotect (a patch of `protected`).
 import { NotFound } from '@/lib/errors';
 import { json, noContent } from '@/lib/http/respond';
-import { consoleRoute } from '@/lib/console/route';
+import { consoleRoute } from '@/http/console-route';
 import type { RequestContext } from '@/lib/auth/context';
 import { patchImage } from '@/lib/images/patch';
 import { deactivateImage, reactivateImage } from '@/lib/images/service';

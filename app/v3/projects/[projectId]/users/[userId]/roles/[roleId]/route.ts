@@ -1,6 +1,6 @@
 // PUT (grant), HEAD (check), DELETE (revoke) a role of a user on a project.
 import { checkGrant, grantRole, revokeGrant } from '@/lib/identity/directory';
-import { identityRoute, keystoneNoContent } from '@/lib/identity/route';
+import { identityRoute, keystoneNoContent } from '@/http/identity-route';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,7 +3,7 @@
 // No session: off to the sign-in page. Server-only.
 import { redirect } from 'next/navigation';
 import type { RequestContext } from '@/lib/auth/context';
-import { signedInContext } from '@/lib/auth/next-auth';
+import { signedInContext } from '@/http/next-auth';
 
 export const SIGN_IN_PATH = '/dashboard/login';
 

@@ -1,15 +1,15 @@
 // POST /v3/auth/tokens (authenticate), GET/HEAD (validate), DELETE (revoke),
 // reached through a rewrite in next.config.js. A Pages API route so that
 // password attempts can be throttled by the socket's peer address
-// (lib/http/peer.ts says why App Router handlers cannot know it).
+// (http/peer.ts says why App Router handlers cannot know it).
 import { authenticate } from '@/lib/identity/authenticate';
 import { isAdmin } from '@/lib/identity/directory';
 import { KeystoneError } from '@/lib/identity/errors';
-import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody, type IdentityCall } from '@/lib/identity/route';
+import { identityRoute, keystoneJson, keystoneNoContent, readJsonBody, type IdentityCall } from '@/http/identity-route';
 import { revokeToken, validateToken } from '@/lib/identity/tokens';
 import { tokenBody } from '@/lib/identity/views';
-import { nodeRoute } from '@/lib/http/node-route';
-import { peerAddress, withNodeBody } from '@/lib/http/peer';
+import { nodeRoute } from '@/http/node-route';
+import { peerAddress, withNodeBody } from '@/http/peer';
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
 

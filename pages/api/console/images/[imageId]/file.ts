@@ -1,15 +1,15 @@
-// The console's download link (/api/console/images/{id}/file, rewritten
-// here): the image data as an attachment named after the image. A Pages API
-// route for Node's response: see lib/http/node-route.ts.
-import { consoleRoute } from '@/lib/console/route';
-import { imageDataResponse } from '@/lib/http/image-data';
-import { nodeRoute } from '@/lib/http/node-route';
+// The console's download link (/api/console/images/{id}/file): the image
+// data as an attachment named after the image. A Pages API route for Node's
+// response: see http/node-route.ts.
+import { consoleRoute } from '@/http/console-route';
+import { imageDataResponse } from '@/http/image-data';
+import { nodeRoute, type Answer } from '@/http/node-route';
 import { openImageData } from '@/lib/images/data';
 import { showImage } from '@/lib/images/service';
 
 export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
 
-const download = consoleRoute<{ imageId: string }>(async ({ ctx, params }) => {
+const download = consoleRoute<{ imageId: string }, Answer>(async ({ ctx, params }) => {
   const image = await showImage(ctx, params.imageId);
   const filename = String(image.name ?? image.id).replace(/[^\w.-]+/g, '_') || String(image.id);
   return imageDataResponse(await openImageData(ctx, params.imageId, null), {

@@ -3,12 +3,11 @@
 // Keystone's JSON format; the caller's token is validated on demand.
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
-import { getConfig } from '@/lib/config';
+import { identityEnabled } from '@/lib/identity/enabled';
 import { baseUrl } from '@/lib/http/base-url';
 import { logger } from '@/lib/log';
-import { authRequired, KeystoneError } from './errors';
-import { validateToken, type ValidToken } from './tokens';
-import { DECLARED_LENGTH } from '@/lib/http/content-length';
+import { authRequired, KeystoneError } from '@/lib/identity/errors';
+import { validateToken, type ValidToken } from '@/lib/identity/tokens';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
 
@@ -24,10 +23,7 @@ export interface IdentityCall<P> {
 
 type Segment<P> = { params: Promise<P> };
 
-export function identityEnabled(): boolean {
-  const config = getConfig();
-  return config.authFlavor === 'keystone' && config.keystoneAuthtoken === null;
-}
+export { identityEnabled };
 
 function finish(res: Response, requestId: string): Response {
   res.headers.set('Vary', 'X-Auth-Token');
@@ -89,7 +85,7 @@ export async function readJsonBody(req: Request): Promise<unknown> {
 
 export function keystoneJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   const text = JSON.stringify(body);
-  return new Response(text, { status, headers: { 'Content-Type': 'application/json', [DECLARED_LENGTH]: String(Buffer.byteLength(text)), ...headers } });
+  return new Response(text, { status, headers: { 'Content-Type': 'application/json', ...headers } });
 }
 
 export function keystoneNoContent(): Response {

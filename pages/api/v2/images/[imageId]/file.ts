@@ -1,11 +1,11 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range), reached
 // through a rewrite in next.config.js. A Pages API route, not an App Router
-// one, to get Node's request and response for the data: see lib/http/node-route.ts.
+// one, to get Node's request and response for the data: see http/node-route.ts.
 import { UnsupportedMediaType } from '@/lib/errors';
-import { imageDataResponse } from '@/lib/http/image-data';
-import { nodeRequestBody, nodeRoute } from '@/lib/http/node-route';
+import { imageDataResponse } from '@/http/image-data';
+import { nodeRequestBody, nodeRoute, type Answer } from '@/http/node-route';
 import { noContent } from '@/lib/http/respond';
-import { glanceRoute, methodNotAllowed } from '@/lib/http/route';
+import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { openImageData, uploadImageData } from '@/lib/images/data';
 
 export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
@@ -16,7 +16,7 @@ const notAllowed = methodNotAllowed(['GET', 'PUT']);
 
 export default nodeRoute<P>(
   {
-    GET: glanceRoute<P>(async ({ req, ctx, params }) =>
+    GET: glanceRoute<P, Answer>(async ({ req, ctx, params }) =>
       imageDataResponse(await openImageData(ctx, params.imageId, req.headers.get('range'))),
     ),
     PUT: (req, segment, node) =>

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import type { RequestContext } from '@/lib/auth/context';
-import { toErrorResponse } from '@/lib/http/route';
-import { signedInContext } from '@/lib/auth/next-auth';
-import { assertSameOrigin } from './same-origin';
-import { SIGN_IN_PATH } from './session';
+import { toErrorResponse } from '@/http/glance-route';
+import { signedInContext } from '@/http/next-auth';
+import { assertSameOrigin } from '@/lib/console/same-origin';
+import { SIGN_IN_PATH } from './console-session';
 
 type Segment<P> = { params: Promise<P> };
 
@@ -25,8 +25,8 @@ export function crossOriginRefusal(req: Request): Response | null {
   }
 }
 
-export function consoleRoute<P = Record<string, never>>(handler: (call: { req: NextRequest; ctx: RequestContext; params: P }) => Promise<Response>) {
-  return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
+export function consoleRoute<P = Record<string, never>, A = Response>(handler: (call: { req: NextRequest; ctx: RequestContext; params: P }) => Promise<A>) {
+  return async (req: NextRequest, segment: Segment<P>): Promise<A | Response> => {
     const refused = crossOriginRefusal(req);
     if (refused) return refused;
     let ctx: RequestContext | null;

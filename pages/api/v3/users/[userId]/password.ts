@@ -1,12 +1,12 @@
 // POST /v3/users/{user_id}/password (Keystone's self-service password
 // change), reached through a rewrite in next.config.js. A Pages API route for
 // the socket's peer address: the original password is throttled per source
-// like a sign-in (lib/http/peer.ts).
+// like a sign-in (http/peer.ts).
 import { KeystoneError } from '@/lib/identity/errors';
 import { changeOwnPassword } from '@/lib/identity/password-change';
-import { identityRoute, keystoneNoContent, readJsonBody } from '@/lib/identity/route';
-import { nodeRoute } from '@/lib/http/node-route';
-import { peerAddress, withNodeBody } from '@/lib/http/peer';
+import { identityRoute, keystoneNoContent, readJsonBody } from '@/http/identity-route';
+import { nodeRoute } from '@/http/node-route';
+import { peerAddress, withNodeBody } from '@/http/peer';
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
 

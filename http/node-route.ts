@@ -1,5 +1,5 @@
 // The adapter for the few routes that move image data: Pages API handlers
-// (pages/api/image-data/), reached through rewrites in next.config.js.
+// (pages/api/v2/images/[imageId]/file.ts, pages/api/console/images/[imageId]/file.ts).
 //
 // Why not App Router route handlers, like every other route: they only see
 // web streams. An upload's body arrives copied chunk by chunk into fresh
@@ -13,6 +13,9 @@
 // Everything else stays the same as in App Router routes: the same
 // glanceRoute()/consoleRoute() wrappers (auth, request id, Glance's errors)
 // and the same domain services; only the body and the answer's bytes differ.
+// The data itself crosses no conversion: the handler reads Node's request and
+// its StreamedAnswer writes to Node's response; only the request's head is
+// seen as a NextRequest.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
 import { logger } from '@/lib/log';
@@ -21,14 +24,16 @@ import { UploadAborted, type ChunkSink } from '@/lib/stores/filesystem';
 /** A response body written straight to Node's response, chunk by chunk. */
 export type NodeBody = (out: ChunkSink, signal: AbortSignal) => Promise<void>;
 
-const nodeBodies = new WeakMap<Response, NodeBody>();
-
-/** A Response (status, headers) whose body is written by `body`, not streamed by Next. */
-export function responseWithNodeBody(body: NodeBody, init: ResponseInit): Response {
-  const res = new Response(null, init);
-  nodeBodies.set(res, body);
-  return res;
+/** An answer (status, headers) whose body `write` puts straight into Node's response. */
+export class StreamedAnswer {
+  readonly headers: Headers;
+  constructor(readonly status: number, headers: HeadersInit, readonly write: NodeBody) {
+    this.headers = new Headers(headers);
+  }
 }
+
+/** What a data route's handler returns: a small web Response, or a streamed answer. */
+export type Answer = Response | StreamedAnswer;
 
 /** The request line and headers as a NextRequest (no body: handlers read the Node request). */
 export function requestHead(req: IncomingMessage): NextRequest {
@@ -53,18 +58,16 @@ export async function* nodeRequestBody(req: IncomingMessage): AsyncIterable<Uint
   if (!req.complete) throw new UploadAborted('The client closed the connection before the upload was complete');
 }
 
-/** Send a Response through Node's response: headers, then its node body or its (small) web body. */
-export async function sendResponse(res: ServerResponse, response: Response): Promise<void> {
+/** Send an answer through Node's response: headers, then its streamed body or its (small) web body. */
+export async function sendResponse(res: ServerResponse, response: Answer): Promise<void> {
   res.statusCode = response.status;
   // Set-Cookie may repeat; every other header is single.
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader('Set-Cookie', cookies);
-  // DECLARED_LENGTH becomes Content-Length in setHeader (content-length.ts).
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') res.setHeader(name, value);
   });
-  const nodeBody = nodeBodies.get(response);
-  if (nodeBody) return sendNodeBody(res, nodeBody);
+  if (response instanceof StreamedAnswer) return sendNodeBody(res, response.write);
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
@@ -88,7 +91,7 @@ async function sendNodeBody(res: ServerResponse, body: NodeBody): Promise<void> 
 }
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
-export type NodeHandler<P> = (req: NextRequest, segment: { params: Promise<P> }, node: IncomingMessage) => Promise<Response>;
+export type NodeHandler<P> = (req: NextRequest, segment: { params: Promise<P> }, node: IncomingMessage) => Promise<Answer>;
 
 /**
  * A Pages API handler from per-method handlers. Path parameters come from

@@ -7,9 +7,9 @@ import { BadRequest, GlanceError, MethodNotAllowed, NotFound, RequestEntityTooLa
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { DatabaseUnavailable, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { logger } from '@/lib/log';
-import { baseUrl } from './base-url';
-import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from './body';
-import { errorResponse, REQUEST_ID_HEADER } from './respond';
+import { baseUrl } from '@/lib/http/base-url';
+import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
+import { errorResponse, REQUEST_ID_HEADER } from '@/lib/http/respond';
 
 export interface Call<P> {
   req: NextRequest;
@@ -19,7 +19,10 @@ export interface Call<P> {
 
 type Segment<P> = { params: Promise<P> };
 
-function withRequestId(res: Response, requestId: string): Response {
+/** What a handler answers: a web Response, or (data routes) anything with headers that the adapter sends. */
+type Answered = { headers: Headers };
+
+function withRequestId<A extends Answered>(res: A, requestId: string): A {
   res.headers.set(REQUEST_ID_HEADER, requestId);
   return res;
 }
@@ -45,8 +48,8 @@ export interface RouteOptions {
 }
 
 /** Wrap a handler: authenticate, call, and always answer in Glance's format. */
-export function glanceRoute<P = Record<string, never>>(handler: (call: Call<P>) => Promise<Response>, options: RouteOptions = {}) {
-  return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
+export function glanceRoute<P = Record<string, never>, A extends Answered = Response>(handler: (call: Call<P>) => Promise<A>, options: RouteOptions = {}) {
+  return async (req: NextRequest, segment: Segment<P>): Promise<A | Response> => {
     const requestId = `req-${randomUUID()}`;
     let ctx: RequestContext;
     try {
