@@ -1,82 +1,21 @@
-// The adapter every /v2 route handler goes through: request id, request
-// context, Glance-format errors, and the X-Openstack-Request-Id header.
-import { randomUUID } from 'node:crypto';
+// The /v2 API's view of the one route wrapper (http/route.ts): token auth and
+// Glance's webob errors; plus the 405/404 answers and body readers of Glance.
 import type { NextRequest } from 'next/server';
-import { contextFromHeaders, TokenRequired, type RequestContext } from '@/lib/auth/context';
-import { BadRequest, GlanceError, MethodNotAllowed, NotFound, RequestEntityTooLarge, Unauthorized } from '@/lib/errors';
-import { InvalidTransitionError } from '@/lib/images/state-machine';
-import { DatabaseUnavailable, isDatabaseUnavailable } from '@/lib/db/unavailable';
-import { logger } from '@/lib/log';
-import { baseUrl } from '@/lib/http/base-url';
+import { BadRequest, MethodNotAllowed, NotFound, RequestEntityTooLarge } from '@/lib/errors';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
-import { errorResponse, REQUEST_ID_HEADER } from '@/lib/http/respond';
+import { endsInSlash, hasBody, newRequestId, route, toErrorResponse, type Call } from '@/http/route';
 
-export interface Call<P> {
-  req: NextRequest;
-  ctx: RequestContext;
-  params: P;
+export { hasBody, type Call };
+
+/** Wrap a /v2 handler: authenticate, call, and always answer in Glance's format. */
+export function glanceRoute<P = Record<string, never>, A extends { headers: Headers } = Response>(
+  handler: (call: Call<P>) => Promise<A>,
+  options: { rejectBody?: boolean } = {},
+) {
+  return route<P, A>({ dialect: 'glance', auth: 'token', ...options }, handler);
 }
 
-type Segment<P> = { params: Promise<P> };
-
-/** What a handler answers: a web Response, or (data routes) anything with headers that the adapter sends. */
-type Answered = { headers: Headers };
-
-function withRequestId<A extends Answered>(res: A, requestId: string): A {
-  res.headers.set(REQUEST_ID_HEADER, requestId);
-  return res;
-}
-
-export function toErrorResponse(err: unknown, req: Request, requestId: string): Response {
-  if (err instanceof InvalidTransitionError) err = new GlanceError(409, err.message);
-  if (!(err instanceof GlanceError) && isDatabaseUnavailable(err)) {
-    logger.warn({ requestId, method: req.method, url: req.url, err: (err as Error)?.message }, 'database unavailable');
-    err = new DatabaseUnavailable();
-  }
-  if (!(err instanceof GlanceError)) {
-    logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error');
-    err = new GlanceError(500, 'The server has either erred or is incapable of performing the requested operation.');
-  }
-  const res = errorResponse(err as GlanceError, req.headers.get('accept'));
-  // Glance's auth middleware rejects before a request id exists: its 401s carry none.
-  return err instanceof Unauthorized ? res : withRequestId(res, requestId);
-}
-
-export interface RouteOptions {
-  /** Glance's body_reject: 400 when a request that takes no body has one. */
-  rejectBody?: boolean;
-}
-
-/** Wrap a handler: authenticate, call, and always answer in Glance's format. */
-export function glanceRoute<P = Record<string, never>, A extends Answered = Response>(handler: (call: Call<P>) => Promise<A>, options: RouteOptions = {}) {
-  return async (req: NextRequest, segment: Segment<P>): Promise<A | Response> => {
-    const requestId = `req-${randomUUID()}`;
-    let ctx: RequestContext;
-    try {
-      ctx = await contextFromHeaders(req.headers, requestId, baseUrl(req));
-    } catch (err) {
-      // Rejected before a request context exists (Glance's auth middleware runs
-      // before its context middleware): no request id on these answers.
-      if (err instanceof TokenRequired) return err.toResponse();
-      if (err instanceof GlanceError) return errorResponse(err, req.headers.get('accept'));
-      return toErrorResponse(err, req, requestId);
-    }
-    try {
-      if (endsInSlash(req)) throw new NotFound();
-      if (options.rejectBody && hasBody(req)) throw new BadRequest('A body is not expected with this request.');
-      const params = segment?.params ? await segment.params : ({} as P);
-      return withRequestId(await handler({ req, ctx, params }), requestId);
-    } catch (err) {
-      return toErrorResponse(err, req, requestId);
-    }
-  };
-}
-
-/** Glance's router has no path ending in "/" (such as /v2/images/); Next matches them to the one without. */
-function endsInSlash(req: Request): boolean {
-  const path = new URL(req.url).pathname;
-  return path.length > 1 && path.endsWith('/');
-}
+const glanceError = (err: unknown, req: Request) => toErrorResponse(err, 'glance', req.headers.get('accept'), newRequestId(), req);
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 type Method = (typeof ALL_METHODS)[number];
@@ -85,22 +24,14 @@ type Handler = (req: NextRequest) => Promise<Response>;
 /** Handlers for the methods a resource does not support: 405 with Allow, as Glance. */
 export function methodNotAllowed(allowed: string[]): Partial<Record<Method, Handler>> {
   const handler = async (req: NextRequest) =>
-    toErrorResponse(endsInSlash(req) ? new NotFound() : new MethodNotAllowed(req.method, allowed), req, `req-${randomUUID()}`);
+    glanceError(endsInSlash(req) ? new NotFound() : new MethodNotAllowed(req.method, allowed), req);
   return Object.fromEntries(ALL_METHODS.filter((m) => !allowed.includes(m)).map((m) => [m, handler]));
 }
 
 /** Handlers for methods Glance has no route for at all: its plain 404. */
 export function notRouted(routed: string[]): Partial<Record<Method, Handler>> {
-  const handler = async (req: NextRequest) => toErrorResponse(new NotFound(), req, `req-${randomUUID()}`);
+  const handler = async (req: NextRequest) => glanceError(new NotFound(), req);
   return Object.fromEntries(ALL_METHODS.filter((m) => !routed.includes(m)).map((m) => [m, handler]));
-}
-
-const BODY_ENCODINGS = ['chunked', 'compress', 'deflate', 'gzip', 'identity'];
-
-/** Glance's has_body(): a known Transfer-Encoding, or a positive Content-Length. */
-export function hasBody(req: Request): boolean {
-  if (BODY_ENCODINGS.includes((req.headers.get('transfer-encoding') ?? '').toLowerCase())) return true;
-  return Number(req.headers.get('content-length') ?? 0) > 0;
 }
 
 /** The request body, bounded while read: 413 in oslo's words past max_request_body_size. */

@@ -1,68 +1,15 @@
-// The adapter every /v3 route handler goes through: the identity API is on
-// only when this server is its own identity provider; errors come out in
-// Keystone's JSON format; the caller's token is validated on demand.
-import { randomUUID } from 'node:crypto';
-import type { NextRequest } from 'next/server';
+// The /v3 API's view of the one route wrapper (http/route.ts): on only when
+// this server is its own identity provider, errors in Keystone's JSON, the
+// caller's token validated on demand; plus Keystone's body reader and answers.
 import { identityEnabled } from '@/lib/identity/enabled';
-import { baseUrl } from '@/lib/http/base-url';
-import { logger } from '@/lib/log';
-import { authRequired, KeystoneError } from '@/lib/identity/errors';
-import { validateToken, type ValidToken } from '@/lib/identity/tokens';
+import { KeystoneError } from '@/lib/identity/errors';
 import { BodyTooLarge, MalformedJson, parseJsonBody, readBoundedBody } from '@/lib/http/body';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
+import { route, type IdentityCall } from '@/http/route';
 
-export interface IdentityCall<P> {
-  req: NextRequest;
-  params: P;
-  /** The server's base URL as the client reaches it, and the identity API under it. */
-  base: string;
-  v3: string;
-  /** The token in X-Auth-Token, or 401. */
-  caller(): Promise<ValidToken>;
-}
-
-type Segment<P> = { params: Promise<P> };
-
-export { identityEnabled };
-
-function finish(res: Response, requestId: string): Response {
-  res.headers.set('Vary', 'X-Auth-Token');
-  res.headers.set('X-Openstack-Request-Id', requestId);
-  return res;
-}
+export { identityEnabled, type IdentityCall };
 
 export function identityRoute<P = Record<string, never>>(handler: (call: IdentityCall<P>) => Promise<Response>) {
-  return async (req: NextRequest, segment: Segment<P>): Promise<Response> => {
-    const requestId = `req-${randomUUID()}`;
-    try {
-      if (!identityEnabled()) throw new KeystoneError(404, 'The identity API is not served here: this service uses another Keystone or no authentication.');
-      const base = baseUrl(req);
-      let caller: ValidToken | null = null;
-      const params = segment?.params ? await segment.params : ({} as P);
-      return finish(
-        await handler({
-          req,
-          params,
-          base,
-          v3: `${base}/v3`,
-          caller: async () => {
-            caller ??= await validateToken(req.headers.get('x-auth-token'));
-            if (!caller) throw authRequired();
-            return caller;
-          },
-        }),
-        requestId,
-      );
-    } catch (err) {
-      if (err instanceof KeystoneError) return finish(err.toResponse(), requestId);
-      if (isDatabaseUnavailable(err)) {
-        logger.warn({ requestId, method: req.method, url: req.url, err: (err as Error)?.message }, 'database unavailable');
-        return finish(new KeystoneError(503, DATABASE_UNAVAILABLE_MESSAGE).toResponse(), requestId);
-      }
-      logger.error({ err, requestId, method: req.method, url: req.url }, 'unhandled error in the identity API');
-      return finish(new KeystoneError(500, 'An unexpected error prevented the server from fulfilling your request.').toResponse(), requestId);
-    }
-  };
+  return route<P>({ dialect: 'keystone', auth: 'none' }, handler);
 }
 
 /** The JSON body, bounded while read (oslo's sizelimit, as in Keystone's pipeline); empty = {}. */
