@@ -2,7 +2,7 @@
 // console's download link: 204 without data, else 200 or 206 (Range) with
 // Content-Length and the whole image's Content-MD5, as Glance sends them.
 // The bytes are written by the store straight to Node's response (StreamedAnswer).
-import type { Download } from '@/lib/images/data';
+import type { Download } from '@/lib/images/upload-download';
 import { StreamedAnswer, type Answer } from './node-route';
 import { noContent } from '@/lib/http/respond';
 

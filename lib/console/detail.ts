@@ -4,7 +4,7 @@ import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reasons';
 import { imageEventsOf, liveLocations } from '@/lib/images/repository';
-import { loadVisible } from '@/lib/images/service';
+import { loadVisible } from '@/lib/images/image-service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
 import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
 

@@ -9,7 +9,7 @@ import { db } from '@/lib/db/client';
 import { BadRequest, Conflict, Forbidden, GlanceError, UnsupportedMediaType } from '@/lib/errors';
 import { enforceOnImage, enforceVisibility, imageTarget } from '@/lib/policy';
 import { assertValidImage } from './schema';
-import { assertNonNegative, isReservedProperty, loadVisible } from './service';
+import { assertNonNegative, isReservedProperty, loadVisible } from './image-service';
 import { recordEvent } from './events';
 import { nowSeconds, reload } from './repository';
 import { imageView, type ImageView } from './view';

@@ -4,7 +4,7 @@
 // not a Request, so tests/unit covers it without a server.
 import { parseListRequest, type ListQuery } from './listing/params';
 import { parseChanges, parseOperations, type Change } from './patch';
-import { parseCreateBody, type NewImage } from './service';
+import { parseCreateBody, type NewImage } from './image-service';
 
 /** PATCH /v2/images/{id}: the media type picks the op syntax; v2.0's `add` may not overwrite. */
 export function readPatch(contentType: string | null, hasBody: boolean, body: Uint8Array | string): Change[] {

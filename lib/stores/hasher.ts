@@ -97,11 +97,11 @@ class HashWorker {
   }
 }
 
-const g = globalThis as unknown as { glanceHashWorkers?: { md5: HashWorker; sha512: HashWorker }; glanceHashJob?: number };
+const processGlobals = globalThis as unknown as { glanceHashWorkers?: { md5: HashWorker; sha512: HashWorker }; glanceHashJob?: number };
 
 function workers() {
-  g.glanceHashWorkers ??= { md5: new HashWorker('md5'), sha512: new HashWorker('sha512') };
-  return g.glanceHashWorkers;
+  processGlobals.glanceHashWorkers ??= { md5: new HashWorker('md5'), sha512: new HashWorker('sha512') };
+  return processGlobals.glanceHashWorkers;
 }
 
 /**
@@ -109,7 +109,7 @@ function workers() {
  * workers at once. `release(slot)` is called when both have finished a slice.
  */
 export class ParallelHasher {
-  private readonly job = (g.glanceHashJob = (g.glanceHashJob ?? 0) + 1);
+  private readonly job = (processGlobals.glanceHashJob = (processGlobals.glanceHashJob ?? 0) + 1);
   private readonly pending = new Map<number, number>();
   private readonly digests: Partial<Record<Algo, string>> = {};
   private failure: Error | null = null;

@@ -31,8 +31,8 @@ const SLOTS = 4;
 // Measured with four 1 GiB uploads in a row: peak RSS ~297 MB without the
 // pool, ~240 MB with it (both with MALLOC_ARENA_MAX=2, see scripts/lib/server.ts).
 const POOL_MAX = 2;
-const g = globalThis as unknown as { glanceSlotPool?: SharedArrayBuffer[] };
-const pool = (g.glanceSlotPool ??= []);
+const processGlobals = globalThis as unknown as { glanceSlotPool?: SharedArrayBuffer[] };
+const pool = (processGlobals.glanceSlotPool ??= []);
 
 export class IngestPipeline {
   private readonly buffer = pool.pop() ?? new SharedArrayBuffer(SLOT_SIZE * SLOTS);

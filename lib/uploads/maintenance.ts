@@ -52,19 +52,19 @@ export async function sweepStaging(now = Date.now()): Promise<void> {
   }
 }
 
-const g = globalThis as unknown as { glanceStagingSweeper?: NodeJS.Timeout };
+const processGlobals = globalThis as unknown as { glanceStagingSweeper?: NodeJS.Timeout };
 
 export async function startUploadMaintenance(): Promise<void> {
   await resumeInterruptedImports();
-  if (g.glanceStagingSweeper) return;
+  if (processGlobals.glanceStagingSweeper) return;
   const periodMs = Math.min(60_000, Math.max(1000, (getConfig().stagingExpirySeconds * 1000) / 2));
   let running = false;
-  g.glanceStagingSweeper = setInterval(() => {
+  processGlobals.glanceStagingSweeper = setInterval(() => {
     if (running) return;
     running = true;
     sweepStaging()
       .catch((err) => logger.error({ err }, 'staging sweep failed'))
       .finally(() => (running = false));
   }, periodMs);
-  g.glanceStagingSweeper.unref();
+  processGlobals.glanceStagingSweeper.unref();
 }

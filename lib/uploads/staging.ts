@@ -14,11 +14,11 @@ function isMissing(err: unknown): boolean {
   return code === 404 || code === 410;
 }
 
-const g = globalThis as unknown as { glanceStaging?: FileStore };
+const processGlobals = globalThis as unknown as { glanceStaging?: FileStore };
 
 export function staging(): FileStore {
-  if (!g.glanceStaging) g.glanceStaging = new FileStore({ directory: getConfig().stagingDir });
-  return g.glanceStaging;
+  if (!processGlobals.glanceStaging) processGlobals.glanceStaging = new FileStore({ directory: getConfig().stagingDir });
+  return processGlobals.glanceStaging;
 }
 
 export function stagedPath(imageId: string): string {

@@ -8,7 +8,7 @@ import { getConfig } from '@/lib/config';
 import { BadRequest, GlanceError } from '@/lib/errors';
 import { serverActor } from '@/lib/images/actor';
 import { looksLikeImageId } from '@/lib/images/repository';
-import { loadVisible } from '@/lib/images/service';
+import { loadVisible } from '@/lib/images/image-service';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { logger } from '@/lib/log';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
@@ -108,11 +108,11 @@ function createServer(): Server {
   return server;
 }
 
-const g = globalThis as unknown as { glanceTus?: Server };
+const processGlobals = globalThis as unknown as { glanceTus?: Server };
 
 /** Handle one tus request for the given signed-in context. */
 export function handleTus(req: Request, context: RequestContext): Promise<Response> {
-  g.glanceTus ??= createServer();
-  const server = g.glanceTus;
+  processGlobals.glanceTus ??= createServer();
+  const server = processGlobals.glanceTus;
   return current.run(context, () => server.handleWeb(req));
 }

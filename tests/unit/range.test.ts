@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GlanceError } from '../../lib/errors';
 import { errorResponse } from '../../lib/http/respond';
-import { parseRange } from '../../lib/images/data';
+import { parseRange } from '../../lib/images/upload-download';
 import { recordedCalls } from '../helpers/recorded-requests';
 
 type Outcome = { contentRange: string } | { status: number; detail: string };

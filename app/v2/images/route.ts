@@ -5,7 +5,7 @@ import { glanceRoute, methodNotAllowed, readJson } from '@/http/glance-route';
 import { listImages } from '@/lib/images/list';
 import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';
-import { createImage } from '@/lib/images/service';
+import { createImage } from '@/lib/images/image-service';
 
 export const dynamic = 'force-dynamic';
 

@@ -19,15 +19,15 @@ const ISO8601 = new RegExp(
 
 /** The instant, or null when Glance would reject the text. */
 export function parseIsoTime(text: string): Date | null {
-  const g = ISO8601.exec(text)?.groups;
-  if (!g) return null;
-  const year = Number(g.year);
-  const month = Number(g.monthdash ?? g.month ?? 1);
-  const day = Number(g.daydash ?? g.day ?? 1);
-  const hour = Number(g.hour ?? 0);
-  const minute = Number(g.minute ?? 0);
-  const second = Number(g.second ?? 0);
-  const ms = g.fraction ? Math.floor(Number(`0.${g.fraction}`) * 1000) : 0;
+  const parts = ISO8601.exec(text)?.groups;
+  if (!parts) return null;
+  const year = Number(parts.year);
+  const month = Number(parts.monthdash ?? parts.month ?? 1);
+  const day = Number(parts.daydash ?? parts.day ?? 1);
+  const hour = Number(parts.hour ?? 0);
+  const minute = Number(parts.minute ?? 0);
+  const second = Number(parts.second ?? 0);
+  const ms = parts.fraction ? Math.floor(Number(`0.${parts.fraction}`) * 1000) : 0;
   // Python's datetime() refuses out-of-range fields instead of rolling over.
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || year < 1) return null;
   const check = new Date(0);
@@ -36,11 +36,11 @@ export function parseIsoTime(text: string): Date | null {
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
   const utc = check.getTime();
   let offsetMinutes = 0;
-  if (g.tzSign) {
-    const tzHour = Number(g.tzHour);
-    const tzMinute = Number(g.tzMinute ?? 0);
+  if (parts.tzSign) {
+    const tzHour = Number(parts.tzHour);
+    const tzMinute = Number(parts.tzMinute ?? 0);
     if (tzHour > 23 || tzMinute > 59) return null;
-    offsetMinutes = (g.tzSign === '-' ? -1 : 1) * (tzHour * 60 + tzMinute);
+    offsetMinutes = (parts.tzSign === '-' ? -1 : 1) * (tzHour * 60 + tzMinute);
   }
   return new Date(utc - offsetMinutes * 60_000);
 }

@@ -5,7 +5,7 @@ import { consoleRoute } from '@/http/console-route';
 import { consoleImageList } from '@/lib/console/list';
 import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';
-import { createImage } from '@/lib/images/service';
+import { createImage } from '@/lib/images/image-service';
 
 export const dynamic = 'force-dynamic';
 

@@ -7,16 +7,16 @@ import { SCHEMAS, type SchemaName } from '@/lib/images/schema';
 
 export const dynamic = 'force-dynamic';
 
-type P = { name: string };
+type Params = { name: string };
 const known = (name: string) => Object.hasOwn(SCHEMAS, name);
 
-export const GET = glanceRoute<P>(async ({ params }) => {
+export const GET = glanceRoute<Params>(async ({ params }) => {
   if (!known(params.name)) throw new NotFound();
   return json(SCHEMAS[params.name as SchemaName]);
 });
 
 // Other methods: 405 for a schema Glance serves, 404 (no such route) otherwise.
 const notAllowed = methodNotAllowed(['GET']).POST!;
-const other = async (req: NextRequest, segment: { params: Promise<P> }) =>
+const other = async (req: NextRequest, segment: { params: Promise<Params> }) =>
   known((await segment.params).name) ? notAllowed(req) : glanceRoute(async () => { throw new NotFound(); })(req, { params: Promise.resolve({}) });
 export { other as HEAD, other as POST, other as PUT, other as PATCH, other as DELETE, other as OPTIONS };

@@ -5,19 +5,19 @@ import { hasBody, readBody } from '@/http/glance-route';
 import { imageDetail } from '@/lib/console/detail';
 import { patchImage } from '@/lib/images/patch';
 import { readConsolePatch } from '@/lib/images/requests';
-import { deleteImage } from '@/lib/images/service';
+import { deleteImage } from '@/lib/images/image-service';
 
 export const dynamic = 'force-dynamic';
 
-type P = { imageId: string };
+type Params = { imageId: string };
 
-export const GET = consoleRoute<P>(async ({ ctx, params }) => json(await imageDetail(ctx, params.imageId)));
+export const GET = consoleRoute<Params>(async ({ ctx, params }) => json(await imageDetail(ctx, params.imageId)));
 
-export const PATCH = consoleRoute<P>(async ({ req, ctx, params }) =>
+export const PATCH = consoleRoute<Params>(async ({ req, ctx, params }) =>
   json(await patchImage(ctx, params.imageId, readConsolePatch(hasBody(req), await readBody(req)))),
 );
 
-export const DELETE = consoleRoute<P>(async ({ ctx, params }) => {
+export const DELETE = consoleRoute<Params>(async ({ ctx, params }) => {
   await deleteImage(ctx, params.imageId);
   return noContent();
 });

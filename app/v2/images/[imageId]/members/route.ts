@@ -5,12 +5,12 @@ import { addMember, listMembers } from '@/lib/images/members';
 
 export const dynamic = 'force-dynamic';
 
-type P = { imageId: string };
+type Params = { imageId: string };
 
-export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await listMembers(ctx, params.imageId)));
+export const GET = glanceRoute<Params>(async ({ ctx, params }) => json(await listMembers(ctx, params.imageId)));
 
 // Glance answers 200 (not 201) to a new member.
-export const POST = glanceRoute<P>(async ({ req, ctx, params }) => json(await addMember(ctx, params.imageId, await readJson(req))));
+export const POST = glanceRoute<Params>(async ({ req, ctx, params }) => json(await addMember(ctx, params.imageId, await readJson(req))));
 
 const notAllowed = methodNotAllowed(['GET', 'POST']);
 export const PUT = notAllowed.PUT;

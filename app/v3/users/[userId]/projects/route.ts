@@ -5,9 +5,9 @@ import { collection, projectView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';
 
-type P = { userId: string };
+type Params = { userId: string };
 
-export const GET = identityRoute<P>(async ({ params, caller, v3 }) => {
+export const GET = identityRoute<Params>(async ({ params, caller, v3 }) => {
   const user = await getUser(await caller(), params.userId);
   const projects = await projectsOfUser(user.id);
   return keystoneJson(collection('projects', projects.map((p) => projectView(p, v3)), `${v3}/users/${user.id}/projects`));

@@ -4,8 +4,8 @@
 import { consoleRoute } from '@/http/console-route';
 import { imageDataResponse } from '@/http/image-data';
 import { nodeRoute, type Answer } from '@/http/node-route';
-import { openImageData } from '@/lib/images/data';
-import { showImage } from '@/lib/images/service';
+import { openImageData } from '@/lib/images/upload-download';
+import { showImage } from '@/lib/images/image-service';
 
 export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
 

@@ -6,21 +6,21 @@ import { imageDataResponse } from '@/http/image-data';
 import { nodeRequestBody, nodeRoute, type Answer } from '@/http/node-route';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
-import { openImageData, uploadImageData } from '@/lib/images/data';
+import { openImageData, uploadImageData } from '@/lib/images/upload-download';
 
 export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
 
-type P = { imageId: string };
+type Params = { imageId: string };
 
 const notAllowed = methodNotAllowed(['GET', 'PUT']);
 
-export default nodeRoute<P>(
+export default nodeRoute<Params>(
   {
-    GET: glanceRoute<P, Answer>(async ({ req, ctx, params }) =>
+    GET: glanceRoute<Params, Answer>(async ({ req, ctx, params }) =>
       imageDataResponse(await openImageData(ctx, params.imageId, req.headers.get('range'))),
     ),
     PUT: (req, segment, node) =>
-      glanceRoute<P>(async ({ req, ctx, params }) => {
+      glanceRoute<Params>(async ({ req, ctx, params }) => {
         const type = req.headers.get('content-type');
         if (type && type.split(';')[0].trim().toLowerCase() !== 'application/octet-stream') {
           throw new UnsupportedMediaType(type);

@@ -10,12 +10,12 @@ import { peerAddress, withNodeBody } from '@/http/peer';
 
 export const config = { api: { bodyParser: false, externalResolver: true } };
 
-type P = { userId: string };
+type Params = { userId: string };
 
-export default nodeRoute<P>(
+export default nodeRoute<Params>(
   {
     POST: (req, segment, node) =>
-      identityRoute<P>(async ({ req, params }) => {
+      identityRoute<Params>(async ({ req, params }) => {
         await changeOwnPassword(params.userId, await readJsonBody(req), peerAddress(node));
         return keystoneNoContent();
       })(withNodeBody(req, node), segment),

@@ -5,15 +5,15 @@ import { removeMember, showMember, updateMember } from '@/lib/images/members';
 
 export const dynamic = 'force-dynamic';
 
-type P = { imageId: string; memberId: string };
+type Params = { imageId: string; memberId: string };
 
-export const GET = glanceRoute<P>(async ({ ctx, params }) => json(await showMember(ctx, params.imageId, params.memberId)));
+export const GET = glanceRoute<Params>(async ({ ctx, params }) => json(await showMember(ctx, params.imageId, params.memberId)));
 
-export const PUT = glanceRoute<P>(async ({ req, ctx, params }) =>
+export const PUT = glanceRoute<Params>(async ({ req, ctx, params }) =>
   json(await updateMember(ctx, params.imageId, params.memberId, await readJson(req))),
 );
 
-export const DELETE = glanceRoute<P>(async ({ ctx, params }) => {
+export const DELETE = glanceRoute<Params>(async ({ ctx, params }) => {
   await removeMember(ctx, params.imageId, params.memberId);
   return noContent();
 });

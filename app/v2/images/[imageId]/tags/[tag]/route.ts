@@ -1,13 +1,13 @@
 // PUT/DELETE /v2/images/{id}/tags/{tag}.
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
-import { addTag, removeTag } from '@/lib/images/service';
+import { addTag, removeTag } from '@/lib/images/image-service';
 
 export const dynamic = 'force-dynamic';
 
-type P = { imageId: string; tag: string };
+type Params = { imageId: string; tag: string };
 
-export const PUT = glanceRoute<P>(
+export const PUT = glanceRoute<Params>(
   async ({ ctx, params }) => {
     await addTag(ctx, params.imageId, decodeURIComponent(params.tag));
     return noContent();
@@ -15,7 +15,7 @@ export const PUT = glanceRoute<P>(
   { rejectBody: true },
 );
 
-export const DELETE = glanceRoute<P>(
+export const DELETE = glanceRoute<Params>(
   async ({ ctx, params }) => {
     await removeTag(ctx, params.imageId, decodeURIComponent(params.tag));
     return noContent();

@@ -5,7 +5,7 @@ import { json, noContent } from '@/lib/http/respond';
 import { consoleRoute } from '@/http/console-route';
 import type { RequestContext } from '@/lib/auth/context';
 import { patchImage } from '@/lib/images/patch';
-import { deactivateImage, reactivateImage } from '@/lib/images/service';
+import { deactivateImage, reactivateImage } from '@/lib/images/image-service';
 
 export const dynamic = 'force-dynamic';
 

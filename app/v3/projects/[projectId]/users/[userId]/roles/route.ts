@@ -5,9 +5,9 @@ import { collection, roleView } from '@/lib/identity/views';
 
 export const dynamic = 'force-dynamic';
 
-type P = { projectId: string; userId: string };
+type Params = { projectId: string; userId: string };
 
-export const GET = identityRoute<P>(async ({ params, caller, v3 }) => {
+export const GET = identityRoute<Params>(async ({ params, caller, v3 }) => {
   const roles = await rolesOnProject(await caller(), params.projectId, params.userId);
   return keystoneJson(collection('roles', roles.map((r) => roleView(r, v3)), `${v3}/projects/${params.projectId}/users/${params.userId}/roles`));
 });

@@ -4,19 +4,19 @@ import { identityRoute, keystoneNoContent } from '@/http/identity-route';
 
 export const dynamic = 'force-dynamic';
 
-type P = { projectId: string; userId: string; roleId: string };
+type Params = { projectId: string; userId: string; roleId: string };
 
-export const PUT = identityRoute<P>(async ({ params, caller }) => {
+export const PUT = identityRoute<Params>(async ({ params, caller }) => {
   await grantRole(await caller(), params.projectId, params.userId, params.roleId);
   return keystoneNoContent();
 });
 
-export const HEAD = identityRoute<P>(async ({ params, caller }) => {
+export const HEAD = identityRoute<Params>(async ({ params, caller }) => {
   await checkGrant(await caller(), params.projectId, params.userId, params.roleId);
   return keystoneNoContent();
 });
 
-export const DELETE = identityRoute<P>(async ({ params, caller }) => {
+export const DELETE = identityRoute<Params>(async ({ params, caller }) => {
   await revokeGrant(await caller(), params.projectId, params.userId, params.roleId);
   return keystoneNoContent();
 });

@@ -8,7 +8,7 @@ import { store } from '@/lib/stores';
 import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
 import { InvalidTransitionError } from './state-machine';
 import { activeLocation } from './repository';
-import { loadVisible } from './service';
+import { loadVisible } from './image-service';
 import { activateWithData, beginUpload, restoreToQueuedWhenPossible, settleUnconfirmedActivation } from './status';
 import { ContentInspection } from './content-check';
 
