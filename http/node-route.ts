@@ -1,21 +1,10 @@
 // The adapter for the few routes that move image data: Pages API handlers
 // (pages/api/v2/images/[imageId]/file.ts, pages/api/console/images/[imageId]/file.ts).
-//
-// Why not App Router route handlers, like every other route: they only see
-// web streams. An upload's body arrives copied chunk by chunk into fresh
-// buffers by undici, and a download's chunks cannot be reused because the
-// handler never learns when Node has written them. On a 2-core VM that cost
-// an upload of 1 GiB ~6 s instead of ~3.6 s and a download ~1.4 s instead of
-// ~0.6 s (curl and the shared probe on this VM). A Pages API handler gets Node's own request and
-// response, so the data path here reads the socket's chunks as they are and
-// writes the file through a few reused buffers.
-//
-// Everything else stays the same as in App Router routes: the same
-// glanceRoute()/consoleRoute() wrappers (auth, request id, Glance's errors)
-// and the same domain services; only the body and the answer's bytes differ.
-// The data itself crosses no conversion: the handler reads Node's request and
-// its StreamedAnswer writes to Node's response; only the request's head is
-// seen as a NextRequest.
+// App Router handlers only see web streams: undici copies an upload into fresh
+// buffers, and a download's buffers cannot be reused (README, Benchmark).
+// Here the handler reads Node's request and its StreamedAnswer writes to
+// Node's response; only the request's head is a NextRequest. Auth, request
+// id and errors come from the same route() wrapper (http/route.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
 import { logger } from '@/lib/log';

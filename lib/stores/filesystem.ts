@@ -15,10 +15,8 @@ import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from 
 export { StorageFull };
 
 /**
- * Downloads go through a few buffers that are reused as soon as Node has
- * written them: fresh buffers per chunk cost page faults, cache misses and
- * garbage collections, about twice the time on loopback. 3 × 1 MiB measured
- * best on this project's 2-core VMs (64 KiB chunks: 2× slower).
+ * Downloads go through a few buffers reused as soon as Node has written them:
+ * fresh ones per chunk cost page faults and garbage collections (README, Benchmark).
  */
 const SEND_CHUNK = 1024 * 1024;
 const SEND_BUFFERS = 3;

@@ -25,11 +25,8 @@ export interface ContentObserver {
 const SLOT_SIZE = 4 * 1024 * 1024;
 const SLOTS = 4;
 
-// Slot buffers are reused from one upload to the next instead of allocated
-// per upload: a new 16 MiB buffer each time stays alive until the hash
-// workers' own (rare) garbage collections drop their references to it.
-// Measured with four 1 GiB uploads in a row: peak RSS ~297 MB without the
-// pool, ~240 MB with it (both with MALLOC_ARENA_MAX=2, see scripts/lib/server.ts).
+// Slot buffers are reused from one upload to the next: a fresh one per upload
+// lives until the hash workers' rare garbage collections (README, Benchmark).
 const POOL_MAX = 2;
 const processGlobals = globalThis as unknown as { glanceSlotPool?: SharedArrayBuffer[] };
 const pool = (processGlobals.glanceSlotPool ??= []);
