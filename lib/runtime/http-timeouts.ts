@@ -16,7 +16,9 @@ export interface HttpServerTimeouts {
 }
 
 export const HEADERS_TIMEOUT_MS = 60_000;
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+// Longer than clients' and load balancers' idle keep-alive (HAProxy, ALB: 60 s), so they close an idle
+// connection before we do and never send a request into one we are closing.
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export function httpServerTimeouts(clientSocketTimeoutSeconds: number): HttpServerTimeouts {
   const idle = clientSocketTimeoutSeconds * 1000;
