@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
 import { logger } from '@/lib/log';
-import { UploadAborted, type ChunkSink } from '@/lib/stores/filesystem';
+import { UploadAborted, type ChunkSink } from '@/lib/stores/driver';
 
 /** A response body written straight to Node's response, chunk by chunk. */
 export type NodeBody = (out: ChunkSink, signal: AbortSignal) => Promise<void>;

@@ -3,8 +3,8 @@
 // back any upload a crash left in `saving` (Glance would leave it stuck).
 import { ConfigError, getConfig, type GlanceConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
-import { store } from '@/lib/stores';
-import { StoreConfigError } from '@/lib/stores/filesystem';
+import { stores } from '@/lib/stores';
+import { StoreConfigError } from '@/lib/stores/driver';
 import { isLocationRecorded } from '@/lib/images/repository';
 import { repairInterruptedUploads } from '@/lib/images/status';
 import { bootstrapIdentity } from '@/lib/identity/bootstrap';
@@ -50,7 +50,7 @@ export async function startUp(): Promise<void> {
   }
   loadPolicy();
   try {
-    await store().verify();
+    for (const s of stores().all()) await s.verify();
   } catch (err) {
     if (err instanceof StoreConfigError) {
       logger.fatal(err.message);
@@ -67,15 +67,17 @@ export async function startUp(): Promise<void> {
     if (created) logger.info({ user: config.identity.bootstrapUsername, project: config.identity.bootstrapProjectName }, 'identity bootstrapped');
     if (openrc) logger.info({ openrc }, 'wrote admin credentials: `. admin-openrc` to use the openstack CLI');
   }
-  logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.storeDirs }, 'glance-api ready');
+  logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.stores.backends.map((b) => `${b.id}:${b.type}`), defaultStore: config.stores.defaultBackend }, 'glance-api ready');
 }
 
 /** Image files a restart caught moved aside by a delete: back if the delete was not committed, else removed. */
 async function settleInterruptedDeletes(): Promise<void> {
-  for (const d of await store().detachedFiles()) {
-    const recorded = await isLocationRecorded(d.location);
-    if (recorded) await store().reattach(d);
-    else await store().purge(d);
-    logger.warn({ location: d.location, restored: Boolean(recorded) }, 'delete interrupted by a restart: settled');
+  for (const s of stores().all()) {
+    for (const d of await s.detachedData()) {
+      const recorded = await isLocationRecorded(d.location);
+      if (recorded) await s.reattach(d);
+      else await s.purge(d);
+      logger.warn({ store: s.id, location: d.location, restored: Boolean(recorded) }, 'delete interrupted by a restart: settled');
+    }
   }
 }

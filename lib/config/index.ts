@@ -4,13 +4,14 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { decode } from 'ini';
+import { ConfigError, type Section, all, bool, int, last, signedInt, str } from './ini';
+import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
+
+export { ConfigError };
+export type { StoreDir, StoresConfig };
+export type { BackendConfig, S3BackendConfig, StoreType } from './stores';
 
 export type AuthFlavor = 'noauth' | 'trusted-headers' | 'keystone';
-
-export interface StoreDir {
-  path: string;
-  priority: number;
-}
 
 export interface GlanceConfig {
   configFile: string | null;
@@ -24,6 +25,9 @@ export interface GlanceConfig {
   authFlavor: AuthFlavor;
   /** The project every noauth request acts for. */
   noauthProjectId: string;
+  /** The image stores (glance_store): one, or several with ids (enabled_backends). */
+  stores: StoresConfig;
+  /** Every directory of every file store. */
   storeDirs: StoreDir[];
   /** Where the embedded MariaDB and other local state live when no DATABASE_URL is given. */
   dataDir: string;
@@ -83,8 +87,6 @@ export interface KeystoneAuthtokenConfig {
   tokenCacheTime: number;
 }
 
-type Section = Record<string, string | string[] | undefined>;
-
 const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
 const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
 const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
@@ -112,43 +114,6 @@ export function configFilePath(explicit?: string | null): string | null {
   return present ? candidate : null;
 }
 
-export class ConfigError extends Error {}
-
-// The ini package decodes true, false and null to JSON values; oslo.config sees text.
-function last(v: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(v) ? v[v.length - 1] : v;
-  return value === undefined ? undefined : String(value);
-}
-
-function all(v: string | string[] | undefined): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map((s) => String(s).trim()).filter((s) => s !== '');
-}
-
-function int(section: string, key: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.trim());
-  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`[${section}] ${key} must be a non-negative integer, got "${raw}"`);
-  return n;
-}
-
-/** oslo.config's boolean spellings. */
-function bool(section: string, key: string, raw: string | boolean | undefined, fallback: boolean): boolean {
-  const v = String(raw ?? '').trim().toLowerCase();
-  if (v === '') return fallback;
-  if (['true', '1', 'on', 'yes'].includes(v)) return true;
-  if (['false', '0', 'off', 'no'].includes(v)) return false;
-  throw new ConfigError(`[${section}] ${key} must be true or false, got "${raw}"`);
-}
-
-/** An integer that may be negative (Glance's quotas: -1 = unlimited). */
-function signedInt(section: string, key: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw.trim());
-  if (!Number.isSafeInteger(n)) throw new ConfigError(`[${section}] ${key} must be an integer, got "${raw}"`);
-  return n;
-}
-
 function parseQuotas(dflt: Section): ImageQuotas {
   const quota = (key: string, fallback: number) => signedInt('DEFAULT', key, last(dflt[key]), fallback);
   return {
@@ -158,30 +123,9 @@ function parseQuotas(dflt: Section): ImageQuotas {
   };
 }
 
-/** Parse `PATH[:PRIORITY]` the way glance_store's filesystem driver does. */
-export function parseStoreDirs(single: string | undefined, multi: string[], baseDir: string): StoreDir[] {
-  const hasSingle = single !== undefined && single.trim() !== '';
-  if (hasSingle && multi.length > 0) {
-    throw new ConfigError("[glance_store] specify either 'filesystem_store_datadir' or 'filesystem_store_datadirs', not both");
-  }
-  const entries = hasSingle ? [single!.trim()] : multi;
-  const dirs: StoreDir[] = [];
-  for (const entry of entries) {
-    const m = /^(.*?)(?::(-?\d+))?$/.exec(entry)!;
-    const dir = path.resolve(baseDir, m[1]);
-    const priority = m[2] === undefined ? 0 : Number(m[2]);
-    if (dirs.some((d) => d.path === dir)) {
-      throw new ConfigError(`[glance_store] directory ${dir} is specified multiple times in filesystem_store_datadirs`);
-    }
-    dirs.push({ path: dir, priority });
-  }
-  return dirs;
-}
-
 export function parseConfig(text: string, configFile: string | null, root = process.cwd()): GlanceConfig {
   const doc = decode(text, { bracketedArray: false }) as Record<string, Section>;
   const dflt: Section = doc.DEFAULT ?? {};
-  const store: Section = doc.glance_store ?? {};
   const paste: Section = doc.paste_deploy ?? {};
   const db: Section = doc.database ?? {};
   const noauth: Section = doc.noauth ?? {};
@@ -193,8 +137,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const baseDir = root;
   const dataDir = path.resolve(baseDir, last(dflt.data_dir) || 'data');
 
-  let storeDirs = parseStoreDirs(last(store.filesystem_store_datadir), all(store.filesystem_store_datadirs), baseDir);
-  if (storeDirs.length === 0) storeDirs = [{ path: path.join(dataDir, 'images'), priority: 0 }];
+  const stores = parseStores(doc, dataDir, baseDir);
 
   // Fail closed: without a flavor every request needs a token; noauth only when asked for.
   const flavorRaw = (last(paste.flavor) ?? '').trim();
@@ -214,7 +157,8 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     clientSocketTimeout: int('DEFAULT', 'client_socket_timeout', last(dflt.client_socket_timeout), DEFAULT_CLIENT_SOCKET_TIMEOUT),
     authFlavor: flavor,
     noauthProjectId: (last(noauth.project_id) ?? '').trim() || 'admin',
-    storeDirs,
+    stores,
+    storeDirs: fileStoreDirs(stores),
     dataDir,
     databaseUrl: process.env.DATABASE_URL || (connection ? connection.replace(/^mysql\+\w+:/, 'mysql:') : null),
     logLevel: (last(dflt.log_level) ?? '').trim() || (last(dflt.debug) === 'true' ? 'debug' : 'info'),
@@ -248,10 +192,6 @@ function policyFileOf(raw: string | undefined, configFile: string | null, baseDi
   const found = candidates.find((f) => existsSync(/*turbopackIgnore: true*/ f));
   if (found) return found;
   throw new ConfigError(`[oslo_policy] policy_file ${name} not found (looked in ${candidates.join(', ')})`);
-}
-
-function str(section: Section, key: string): string {
-  return (last(section[key]) ?? '').trim();
 }
 
 function parseIdentity(s: Section, baseDir: string): IdentityConfig {

@@ -6,8 +6,8 @@ import type { RequestContext } from '@/lib/auth/context';
 import { BadRequest, Conflict, Forbidden, GlanceError, NotFound } from '@/lib/errors';
 import { canSee, enforceAddImage, enforceOnImage } from '@/lib/policy';
 import { logger } from '@/lib/log';
-import { store } from '@/lib/stores';
-import type { DetachedData } from '@/lib/stores/filesystem';
+import { removePartialEverywhere, stores, type StoreDriver } from '@/lib/stores';
+import type { DetachedData } from '@/lib/stores/driver';
 import { allowsAction } from './state-machine';
 import { changeStatus } from './status';
 import { assertValidImage } from './schema';
@@ -140,22 +140,23 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   // The data is moved aside while the image's row is locked, and removed only
   // once the delete is committed: a store that cannot delete (403, as
   // glance_store's Forbidden) or a failed commit leaves row and file as they were.
-  const detached: DetachedData[] = [];
+  const detached: (DetachedData & { holder: StoreDriver })[] = [];
   try {
     await inTransaction(async (tx) => {
       await changeStatus(tx, ctx, id, image.status, 'deleted', 'deleted', { deleted: true, deletedAt: now });
       for (const location of await softDeleteChildren(tx, id, now)) {
-        const d = await store().detach(location, id);
-        if (d) detached.push(d);
+        const holder = stores().forLocation(location.value, location.metaData);
+        const d = holder ? await holder.detach(location.value, id) : null;
+        if (d && holder) detached.push({ ...d, holder });
       }
     });
   } catch (err) {
-    for (const d of detached) await store().reattach(d).catch((e) => logger.error({ err: e, imageId: id }, 'could not put back the data of an image whose delete failed'));
+    for (const d of detached) await d.holder.reattach(d).catch((e) => logger.error({ err: e, imageId: id }, 'could not put back the data of an image whose delete failed'));
     throw err;
   }
   // A crash before these leaves files aside; start-up finishes the job (lib/startup.ts).
-  for (const d of detached) await store().purge(d).catch((e) => logger.warn({ err: e, imageId: id }, 'deleted image data left aside'));
-  await store().removePartial(id).catch((e) => logger.warn({ err: e, imageId: id }, 'partial upload of a deleted image left behind'));
+  for (const d of detached) await d.holder.purge(d).catch((e) => logger.warn({ err: e, imageId: id }, 'deleted image data left aside'));
+  await removePartialEverywhere(id).catch((e) => logger.warn({ err: e, imageId: id }, 'partial upload of a deleted image left behind'));
 }
 
 // Glance's defaults: admins, and members of the owning project.

@@ -33,10 +33,6 @@ export async function reload(id: string, client: Db | Tx = db()): Promise<ImageR
   return client.image.findUniqueOrThrow({ where: { id }, include: WITH_CHILDREN });
 }
 
-export async function activeLocation(imageId: string, client: Db | Tx = db()) {
-  return client.imageLocation.findFirst({ where: { imageId, deleted: false, status: 'active' }, orderBy: { id: 'asc' } });
-}
-
 /** Run `work` in one database transaction. */
 export function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   return db().$transaction(work);
@@ -66,21 +62,21 @@ export async function imagesForStagingSweep(stagedIds: string[]) {
   });
 }
 
-/** Soft-delete an image's locations, properties, tags and members; the values of the locations that were live. */
-export async function softDeleteChildren(tx: Tx, imageId: string, now: Date): Promise<string[]> {
-  const live = await tx.imageLocation.findMany({ where: { imageId, deleted: false }, select: { value: true } });
+/** Soft-delete an image's locations, properties, tags and members; the locations that were live. */
+export async function softDeleteChildren(tx: Tx, imageId: string, now: Date): Promise<{ value: string; metaData: string | null }[]> {
+  const live = await tx.imageLocation.findMany({ where: { imageId, deleted: false }, select: { value: true, metaData: true } });
   const soft = { deleted: true, deletedAt: now, updatedAt: now };
   await tx.imageLocation.updateMany({ where: { imageId, deleted: false }, data: { ...soft, status: 'deleted' } });
   await tx.imageProperty.updateMany({ where: { imageId, deleted: false }, data: soft });
   await tx.imageTag.updateMany({ where: { imageId, deleted: false }, data: soft });
   await tx.imageMember.updateMany({ where: { imageId, deleted: false }, data: soft });
-  return live.map((l) => l.value);
+  return live;
 }
 
 /** A new active location for the image's data. */
-export async function addActiveLocation(tx: Tx, imageId: string, location: string): Promise<void> {
+export async function addActiveLocation(tx: Tx, imageId: string, location: string, metaData: string): Promise<void> {
   const now = nowSeconds();
-  await tx.imageLocation.create({ data: { imageId, value: location, metaData: '{}', status: 'active', createdAt: now, updatedAt: now } });
+  await tx.imageLocation.create({ data: { imageId, value: location, metaData, status: 'active', createdAt: now, updatedAt: now } });
 }
 
 /** Is this stored file a live location (of this image, when given)? */

@@ -7,8 +7,8 @@ import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { retryWhenDatabaseIsBack } from '@/lib/db/when-back';
 import { Conflict } from '@/lib/errors';
 import { logger } from '@/lib/log';
-import { store } from '@/lib/stores';
-import type { StoredData } from '@/lib/stores/filesystem';
+import { stores } from '@/lib/stores';
+import type { StoredData } from '@/lib/stores/driver';
 import { serverActor, type Actor } from './actor';
 import { recordEvent } from './events';
 import { addActiveLocation, inTransaction, isLocationRecorded, liveImageIdsIn, storedStatus, updateStatusIf, type Tx } from './repository';
@@ -72,7 +72,7 @@ export async function activateWithData(actor: Actor, id: string, from: keyof typ
       osHashAlgo: stored.osHashAlgo,
       osHashValue: stored.osHashValue,
     });
-    await addActiveLocation(tx, id, stored.location);
+    await addActiveLocation(tx, id, stored.location, stores().locationMetadata(stored.store));
   });
 }
 
@@ -90,8 +90,8 @@ export function reasonOf(cause: unknown): string {
  * left `from` (deleted meanwhile, or restored by someone else).
  */
 export async function restoreToQueued(actor: Actor, id: string, from: 'saving' | 'uploading' | 'importing', action: TransitionAction, cause: unknown, left: LeftData = 'none'): Promise<boolean> {
-  if (left === 'unrecorded') await store().removeUnrecorded(id);
-  else if (left !== 'none') await store().remove(left.location);
+  if (left === 'unrecorded') await Promise.all(stores().all().map((s) => s.removeUnrecorded(id)));
+  else if (left !== 'none') await stores().forLocation(left.location)?.remove(left.location);
   return moveIfAt(actor, id, from, 'queued', action, reasonOf(cause));
 }
 

@@ -4,10 +4,10 @@ import { getConfig } from '@/lib/config';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { BadRequest, Forbidden, GlanceError } from '@/lib/errors';
 import { enforceOnImage } from '@/lib/policy';
-import { store } from '@/lib/stores';
-import { ImageDataGone, type ChunkSink } from '@/lib/stores/filesystem';
+import { stores, type StoreDriver } from '@/lib/stores';
+import { ImageDataGone, type ChunkSink } from '@/lib/stores/driver';
 import { InvalidTransitionError } from './state-machine';
-import { activeLocation } from './repository';
+import { liveLocations } from './repository';
 import { loadVisible } from './image-service';
 import { activateWithData, beginUpload, restoreToQueuedWhenPossible, settleUnconfirmedActivation } from './status';
 import { ContentInspection } from './content-check';
@@ -15,6 +15,17 @@ import { ContentInspection } from './content-check';
 export interface UploadInput {
   body: AsyncIterable<Uint8Array>;
   contentLength: number | null;
+  /** X-Image-Meta-Store: the store to write to (multi-store only); null = the default store. */
+  storeId: string | null;
+}
+
+/** The store an upload goes to: the one named (multi-store only; unknown → 400, as glance_store's UnknownScheme), else the default. */
+export function targetStore(storeId: string | null): StoreDriver {
+  const all = stores();
+  if (!all.multiStore || storeId === null) return all.default();
+  const named = all.byId(storeId);
+  if (!named) throw new BadRequest(`Unknown scheme '${storeId}' found in URI`);
+  return named;
 }
 
 const goneMessage = (id: string) =>
@@ -29,12 +40,13 @@ const goneMessage = (id: string) =>
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'upload_image', image);
+  const target = targetStore(input.storeId);
   await beginUpload(ctx, id, image.status, 'saving');
 
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
   try {
-    stored = await store().add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap, check: inspection });
+    stored = await target.add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     if (err instanceof ImageDataGone) throw new GlanceError(410, goneMessage(id));
     await restoreToQueuedWhenPossible(ctx, id, 'saving', 'upload_failed', err);
@@ -48,7 +60,7 @@ export async function uploadImageData(ctx: RequestContext, id: string, input: Up
       settleUnconfirmedActivation(ctx, id, 'saving', stored.location);
       throw err;
     }
-    await store().remove(stored.location);
+    await target.remove(stored.location);
     // Deleted (or otherwise changed) while the data was arriving.
     if (err instanceof InvalidTransitionError) throw new GlanceError(410, goneMessage(id));
     await restoreToQueuedWhenPossible(ctx, id, 'saving', 'upload_failed', err);
@@ -70,19 +82,43 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
   if (image.status === 'deactivated' && !ctx.isAdmin) {
     throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
   }
-  const location = image.status === 'active' || image.status === 'deactivated' ? await activeLocation(id) : null;
-  if (!location || image.size === null || !(await store().readable(location.value))) {
-    return { copyTo: null, size: 0, checksum: null, range: null };
-  }
+  const source = image.status === 'active' || image.status === 'deactivated' ? await readableLocation(id) : null;
+  if (!source || image.size === null) return { copyTo: null, size: 0, checksum: null, range: null };
+  const { location, holder } = source;
   const size = Number(image.size);
   const range = parseRange(rangeHeader, size);
   const bytes = range ?? { start: 0, end: size - 1 };
   return {
-    copyTo: (sink, signal) => store().copyTo(location.value, bytes, sink, signal),
+    copyTo: (sink, signal) => holder.copyTo(location, bytes, sink, signal),
     size,
     checksum: image.checksum,
     range,
   };
+}
+
+/**
+ * Where to read an image's data from: its live locations in the order of
+ * their stores' weight (highest first, as Glance sorts them), the first one
+ * whose data is there. A store that cannot answer is skipped while another
+ * copy is readable; when none is, its error (503) is the answer.
+ */
+async function readableLocation(id: string): Promise<{ location: string; holder: StoreDriver } | null> {
+  const all = stores();
+  const candidates = (await liveLocations(id))
+    .filter((l) => l.status === 'active')
+    .map((l) => ({ location: l.value, holder: all.forLocation(l.value, l.metaData) }))
+    .filter((c): c is { location: string; holder: StoreDriver } => c.holder !== null)
+    .sort((a, b) => b.holder.weight - a.holder.weight);
+  let failure: unknown = null;
+  for (const c of candidates) {
+    try {
+      if (await c.holder.readable(c.location)) return c;
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure) throw failure;
+  return null;
 }
 
 /**

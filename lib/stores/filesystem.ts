@@ -4,15 +4,17 @@
 import { constants as fsc } from 'node:fs';
 import { access, chmod, mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { StoreDir } from '@/lib/config';
-import { RequestEntityTooLarge, GlanceError } from '@/lib/errors';
+import type { BackendConfig, StoreDir } from '@/lib/config';
 import type { Digests } from './hasher';
 import { logger } from '@/lib/log';
 import { IngestPipeline, type ContentObserver } from './ingest';
 import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
+import {
+  ImageDataGone, SizeLimitExceeded, StoreConfigError, UploadAborted,
+  type AddOptions, type ChunkSink, type DetachedData, type StoreDriver, type StoredData,
+} from './driver';
 
-// Where callers have always found it.
-export { StorageFull };
+const DETACHED = /^\.(.+)\.deleting$/;
 
 /**
  * Downloads go through a few buffers reused as soon as Node has written them:
@@ -21,48 +23,22 @@ export { StorageFull };
 const SEND_CHUNK = 1024 * 1024;
 const SEND_BUFFERS = 3;
 
-/** Where a download's chunks go (a Node Writable): `done` once the chunk's bytes are no longer needed. */
-export interface ChunkSink {
-  write(chunk: Uint8Array, done: (err?: Error | null) => void): unknown;
-}
-
-export interface StoredData extends Digests {
-  location: string;
-  size: number;
-}
-
-export class StoreConfigError extends Error {}
-
-/** image_size_cap, in Glance's words (ImageSizeLimitExceeded as the upload API reports it). */
-export class SizeLimitExceeded extends RequestEntityTooLarge {
-  constructor() {
-    super('The incoming image is too large: The provided image is too large.');
-  }
-}
-
-/** An image file moved aside while the delete of its image is being recorded. */
-export interface DetachedData {
-  location: string;
-  aside: string;
-}
-
-const DETACHED = /^\.(.+)\.deleting$/;
-
-/** The image was deleted while its data was arriving. */
-export class ImageDataGone extends Error {}
-
-/** The client went away or the body ended early: no data kept, nothing to answer. */
-export class UploadAborted extends GlanceError {
-  constructor(reason: string) {
-    super(400, reason);
-  }
-}
-
-export class FilesystemStore {
+export class FilesystemStore implements StoreDriver {
+  readonly type = 'file';
+  readonly id: string;
+  readonly description: string | null;
+  readonly weight: number;
+  readonly dirs: StoreDir[];
+  private readonly section: string;
   /** Directories grouped by priority, highest first. */
   private readonly byPriority: StoreDir[][];
 
-  constructor(readonly dirs: StoreDir[]) {
+  constructor(backend: BackendConfig) {
+    this.id = backend.id;
+    this.description = backend.description;
+    this.weight = backend.weight;
+    this.section = backend.section;
+    const dirs = (this.dirs = backend.file!.dirs);
     const priorities = [...new Set(dirs.map((d) => d.priority))].sort((a, b) => b - a);
     this.byPriority = priorities.map((p) => dirs.filter((d) => d.priority === p));
   }
@@ -74,13 +50,13 @@ export class FilesystemStore {
       try {
         st = await stat(d.path);
       } catch {
-        throw new StoreConfigError(`[glance_store] directory ${d.path} does not exist; create it or fix filesystem_store_datadir(s)`);
+        throw new StoreConfigError(`[${this.section}] directory ${d.path} does not exist; create it or fix filesystem_store_datadir(s)`);
       }
-      if (!st.isDirectory()) throw new StoreConfigError(`[glance_store] ${d.path} is not a directory`);
+      if (!st.isDirectory()) throw new StoreConfigError(`[${this.section}] ${d.path} is not a directory`);
       try {
         await access(d.path, fsc.R_OK | fsc.W_OK | fsc.X_OK);
       } catch {
-        throw new StoreConfigError(`[glance_store] directory ${d.path} is not readable and writable by this process`);
+        throw new StoreConfigError(`[${this.section}] directory ${d.path} is not readable and writable by this process`);
       }
     }
   }
@@ -125,11 +101,19 @@ export class FilesystemStore {
    * that is renamed into place only when complete, hashed and accepted by
    * `check` (format inspection); on any failure the partial file is removed.
    */
-  async add(
-    imageId: string,
-    data: AsyncIterable<Uint8Array>,
-    opts: { expectedSize: number | null; cap: number; check?: ContentObserver },
-  ): Promise<StoredData> {
+  /** Is `location` a file in one of this store's directories? */
+  owns(location: string): boolean {
+    if (!location.startsWith('file://')) return false;
+    const dir = path.dirname(FilesystemStore.pathOf(location));
+    return this.dirs.some((d) => path.resolve(d.path) === dir);
+  }
+
+  /** Glance's file store details (GET /v2/info/stores/detail). */
+  properties(): Record<string, unknown> {
+    return { data_dir: this.dirs[0].path, chunk_size: 65536, thin_provisioning: false };
+  }
+
+  async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData> {
     if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
     return this.writeNew(imageId, dir, opts.check ?? null, async (sink) => {
@@ -173,7 +157,7 @@ export class FilesystemStore {
         if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
         return await copy(null); // already inspected
       }
-      return { location: FilesystemStore.locationOf(final), size: opts.size, ...digests };
+      return { location: FilesystemStore.locationOf(final), store: this.id, size: opts.size, ...digests };
     } finally {
       await src.close();
     }
@@ -201,7 +185,7 @@ export class FilesystemStore {
         throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? new ImageDataGone() : err;
       });
       ok = true;
-      return { location: FilesystemStore.locationOf(final), size: sink.size, ...digests };
+      return { location: FilesystemStore.locationOf(final), store: this.id, size: sink.size, ...digests };
     } catch (err) {
       throw storageError(err);
     } finally {
@@ -284,16 +268,16 @@ export class FilesystemStore {
 
   /** The delete was not recorded: the file goes back where its location says. */
   async reattach(d: DetachedData): Promise<void> {
-    await rename(d.aside, FilesystemStore.pathOf(d.location));
+    if (d.aside) await rename(d.aside, FilesystemStore.pathOf(d.location));
   }
 
   /** The delete was recorded: the file goes. */
   async purge(d: DetachedData): Promise<void> {
-    await rm(d.aside, { force: true });
+    if (d.aside) await rm(d.aside, { force: true });
   }
 
   /** Files a restart caught between detach and purge or reattach. */
-  async detachedFiles(): Promise<DetachedData[]> {
+  async detachedData(): Promise<DetachedData[]> {
     const found: DetachedData[] = [];
     for (const d of this.dirs) {
       for (const name of await readdir(d.path)) {

@@ -14,7 +14,7 @@ import { activateWithData, assertMayBeginUpload, beginUpload, changeStatus, rest
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { ContentInspection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
-import { store } from '@/lib/stores';
+import { store, stores } from '@/lib/stores';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
 
@@ -85,8 +85,9 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
   try {
-    await store().removePartial(id); // a previous attempt cut short by a restart
-    stored = await store().adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap, check: inspection });
+    const target = store();
+    await target.removePartial(id); // a previous attempt cut short by a restart
+    stored = await target.adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {
     await removeStaged(id);
     // In Glance's words (no store paths) when the store itself failed.
@@ -102,7 +103,7 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
     // Unanswered commit: whether the file is the image's is decided when the database is back.
     if (isDatabaseUnavailable(err)) throw err;
     // Deleted while importing: keep no data for it.
-    await store().remove(stored.location);
+    await stores().byId(stored.store)?.remove(stored.location);
     if (!(err instanceof InvalidTransitionError)) await restoreToQueued(actor, id, 'importing', 'import_failed', err);
   }
 }

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, configFilePath, loadConfig, parseConfig, parseStoreDirs } from '../../lib/config';
+import { ConfigError, configFilePath, loadConfig, parseConfig } from '../../lib/config';
+import { parseStoreDirs } from '../../lib/config/stores';
 
 // The environment may override the file; these tests are about the file.
 for (const name of ['DATABASE_URL', 'GLANCE_CONFIG_FILE', 'OS_BOOTSTRAP_USERNAME', 'OS_BOOTSTRAP_PASSWORD', 'OS_BOOTSTRAP_PROJECT_NAME']) delete process.env[name];
@@ -108,12 +109,12 @@ test('filesystem_store_datadirs is repeatable, PATH:PRIORITY, relative to the pr
 });
 
 test('parseStoreDirs: the priority is the last :N only; duplicates and mixing both keys are refused', () => {
-  assert.deepEqual(parseStoreDirs(undefined, ['/a:b:5', '/c:-3'], '/'), [
+  assert.deepEqual(parseStoreDirs('glance_store', undefined, ['/a:b:5', '/c:-3'], '/'), [
     { path: '/a:b', priority: 5 },
     { path: '/c', priority: -3 },
   ]);
-  assert.deepEqual(parseStoreDirs('  ', [], '/'), []);
-  assert.throws(() => parseStoreDirs(undefined, ['/a:1', '/a/:2'], '/'), {
+  assert.deepEqual(parseStoreDirs('glance_store', '  ', [], '/'), []);
+  assert.throws(() => parseStoreDirs('glance_store', undefined, ['/a:1', '/a/:2'], '/'), {
     message: '[glance_store] directory /a is specified multiple times in filesystem_store_datadirs',
   });
   assert.equal(

@@ -29,6 +29,7 @@ export default nodeRoute<Params>(
         await uploadImageData(ctx, params.imageId, {
           body: nodeRequestBody(node),
           contentLength: length === null ? null : Number(length),
+          storeId: req.headers.get('x-image-meta-store'),
         });
         return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
       })(req, segment),
