@@ -5,10 +5,10 @@
 // site does not have is refused and changes nothing.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { dropFiles, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
+import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { digests, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -30,12 +30,17 @@ after(async () => {
   if (server) removeDir(server.dir);
 });
 
-/** A browser of its own (its own session cookie), signed in through the login form. */
-async function signedIn(who: 'admin' | 'member'): Promise<{ browser: TestBrowser; page: Page }> {
+/** A browser of its own (its own session cookie), signed in through the login form; `chunk`: tus chunk size. */
+async function signedIn(who: 'admin' | 'member', chunk?: number): Promise<{ browser: TestBrowser; page: Page }> {
   const env = readOpenrc(server.openrc);
   const login = who === 'admin' ? { username: env.OS_USERNAME, password: env.OS_PASSWORD, project: env.OS_PROJECT_NAME } : personas.login.member;
   const browser = await launchBrowser();
   browsers.push(browser);
+  if (chunk) {
+    await browser.context.addInitScript((size) => {
+      if (location.protocol.startsWith('http')) localStorage.setItem('glance.console.chunkSize', String(size));
+    }, chunk);
+  }
   const page = await browser.newPage();
   await page.goto(`${server.url}/dashboard/login`);
   await page.fill('input[name=username]', login.username);
@@ -167,4 +172,32 @@ test('a tus request tampered to name an unknown store gets 400 with the enabled 
   assert.equal(n, 0);
   const errors = browser.takeErrors().filter((e) => !/status of 400/.test(e));
   assert.deepEqual(errors, []);
+});
+
+test('the chosen store survives a reload in the middle of the upload: picking the file again finishes it into bulk', async () => {
+  const CHUNK = 256 * 1024;
+  const { browser, page } = await signedIn('admin', CHUNK);
+  const file = path.join(server.dir, 'reloaded-bulk.qcow2');
+  const data = qcow2Bytes(8 * CHUNK + 21);
+  writeFileSync(file, data);
+  const gate = await gateChunks(page, 2);
+  await page.getByTestId('file-input').setInputFiles(file);
+  const card = page.getByTestId('upload-card').first();
+  await card.getByLabel('Store').selectOption('bulk');
+  await card.getByRole('button', { name: 'Create and upload' }).click();
+  await gate.held;
+  const id = (await card.getAttribute('data-image-id'))!;
+  await page.reload();
+  await gate.open();
+  await page.getByTestId('interrupted-uploads').waitFor();
+  const stagedBytes = statSync(path.join(server.dir, 'data', 'staging', id)).size;
+  assert.ok(stagedBytes >= 2 * CHUNK && stagedBytes < data.length, `${stagedBytes} bytes staged before the reload`);
+
+  await page.getByTestId('file-input').setInputFiles(file);
+  const resumed = page.locator(`[data-testid=upload-card][data-image-id="${id}"]`);
+  await resumed.and(page.locator('[data-phase=done]')).waitFor({ timeout: 60_000 });
+  assert.match(await resumed.getByTestId('upload-resumed').innerText(), /resumed at \d/);
+  assert.equal(digests(readFileSync(storeFile('bulk', id))).md5, digests(data).md5);
+  assert.equal(existsSync(storeFile('fast', id)), false);
+  assert.deepEqual(browser.errors, []);
 });
