@@ -4,6 +4,8 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'Images · Glance console',
   description: 'OpenStack Glance-compatible image service',
+  // No favicon request (and no 404 in the browser console), the sign-in page included.
+  icons: { icon: 'data:,' },
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -41,7 +41,8 @@ import type { ImageActions } from '@/lib/policy';
 export type { ImageActions };
 
 // The wire shapes come from the server module that builds them (type-only: nothing server-side is bundled).
-export type { TimelineEntry } from '@/lib/console/detail';
+export type { ImageStore, TimelineEntry } from '@/lib/console/detail';
+export type { StoreOption, UploadStoreChoices } from '@/lib/uploads/store-choice';
 export type ImageDetail = Omit<import('@/lib/console/detail').ImageDetail, 'image'> & { image: Image };
 
 export interface StatusFlow {

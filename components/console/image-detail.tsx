@@ -1,12 +1,13 @@
 'use client';
 // One image: the fields `openstack image show` prints plus custom properties,
-// members and (admins) locations; copy buttons, download, edit with the
+// the stores holding its data (multi-store), members and (admins) locations;
+// copy buttons, download, edit with the
 // API's validation messages beside the field; its status flow and timeline.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, customProperties, formatBytes, TRANSIENT, type ImageDetail } from './api';
+import { api, customProperties, formatBytes, TRANSIENT, type ImageDetail, type ImageStore } from './api';
 import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { EditImageForm } from './edit-image';
@@ -35,7 +36,7 @@ export function ImageDetailView({ id }: { id: string }) {
       </div>
     );
   }
-  const { image, members, locations, events, allowed } = detail.data;
+  const { image, members, stores, locations, events, allowed } = detail.data;
   const run = (action: 'deactivate' | 'reactivate' | 'protect' | 'unprotect') => {
     setNotice(null);
     act.mutate({ id, action }, { onError: (e) => setNotice((e as Error).message) });
@@ -59,6 +60,8 @@ export function ImageDetailView({ id }: { id: string }) {
     ['schema', image.schema],
     ['size', image.size === null ? '—' : `${image.size} (${formatBytes(image.size)})`],
     ['status', <StatusBadge key="s" status={image.status} />],
+    // As `openstack image show`: only where stores have ids (enabled_backends).
+    ...(stores ? [['stores', <StoreList key="st" stores={stores} />] as [string, React.ReactNode]] : []),
     ['tags', image.tags.join(', ') || '—'],
     ['updated_at', image.updated_at ?? '—'],
     ['virtual_size', image.virtual_size ?? '—'],
@@ -121,7 +124,13 @@ export function ImageDetailView({ id }: { id: string }) {
             <section aria-labelledby="locations-heading" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="locations-heading" className="font-semibold">Locations <span className="text-xs font-normal text-slate-500">(admin)</span></h2>
               {locations.length === 0 ? <p className="mt-1 text-sm text-slate-500">No data stored yet.</p> : (
-                <ul className="mt-1 text-sm" data-testid="locations">{locations.map((l) => <li key={l.url} className="font-mono text-xs break-all">{l.url} <span className="text-slate-500">({l.status})</span></li>)}</ul>
+                <ul className="mt-1 text-sm" data-testid="locations">
+                  {locations.map((l) => (
+                    <li key={l.url} className="font-mono text-xs break-all" data-store={l.store ?? undefined}>
+                      {l.store && <span className="font-semibold">{l.store}: </span>}{l.url} <span className="text-slate-500">({l.status})</span>
+                    </li>
+                  ))}
+                </ul>
               )}
             </section>
           )}
@@ -156,5 +165,21 @@ export function ImageDetailView({ id }: { id: string }) {
         <p>The image data is removed and cannot be recovered.</p>
       </ConfirmDialog>
     </div>
+  );
+}
+
+/** Store ids (the API's `stores` value, comma-separated) with the operator's descriptions beside them. */
+function StoreList({ stores }: { stores: ImageStore[] }) {
+  if (stores.length === 0) return <>—</>;
+  return (
+    <>
+      {stores.map((s, n) => (
+        <span key={s.id} data-store={s.id}>
+          {n > 0 && ', '}
+          {s.id}
+          {s.description && <span className="font-sans text-slate-500"> ({s.description})</span>}
+        </span>
+      ))}
+    </>
   );
 }

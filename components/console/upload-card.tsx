@@ -1,12 +1,14 @@
 'use client';
-// One dropped file: its detected format and the new image's fields, then the
-// upload's progress, speed and ETA with pause, resume, retry and cancel.
+// One dropped file: its detected format and the new image's fields (and, for
+// admins of a multi-store site, the store it goes to), then the upload's
+// progress, speed and ETA with pause, resume, retry and cancel.
 import { CONTAINER_FORMATS, DISK_FORMATS, VISIBILITIES } from '@/lib/images/constants';
-import { formatBytes, formatDuration } from './api';
+import { formatBytes, formatDuration, type UploadStoreChoices } from './api';
 import type { ImageForm, UploadItem } from './use-tus-uploads';
 
 export function UploadCard(props: {
   item: UploadItem;
+  storeChoices: UploadStoreChoices | null;
   onChange: (f: ImageForm) => void;
   onCreate: () => void;
   onPause: () => void;
@@ -27,7 +29,7 @@ export function UploadCard(props: {
     creating: 'Creating image…',
     uploading: 'Uploading',
     paused: 'Paused',
-    importing: 'Importing into the store…',
+    importing: f.store ? `Importing into store ${f.store}…` : 'Importing into the store…',
     done: 'Active',
     failed: 'Failed',
     cancelled: 'Cancelled',
@@ -85,6 +87,7 @@ export function UploadCard(props: {
             <span className="label">Minimum RAM (MB)</span>
             <input className="field" type="number" inputMode="numeric" value={f.min_ram} onChange={(e) => set('min_ram', e.target.value)} name="min_ram" />
           </label>
+          {props.storeChoices && <StorePicker id={id} choices={props.storeChoices} value={f.store} onChange={(v) => set('store', v)} />}
           <label className="flex items-center gap-2 self-end pb-2">
             <input type="checkbox" checked={f.protected} onChange={(e) => set('protected', e.target.checked)} name="protected" />
             <span className="text-sm">Protected</span>
@@ -136,3 +139,20 @@ export function UploadCard(props: {
   );
 }
 
+/** The target store (admins, several stores): the default preselected, the chosen one's description under it. */
+function StorePicker({ id, choices, value, onChange }: { id: string; choices: UploadStoreChoices; value: string; onChange: (v: string) => void }) {
+  const chosen = choices.stores.find((s) => s.id === value);
+  return (
+    <div className="sm:col-span-2">
+      <label htmlFor={`${id}-store`} className="label">Store</label>
+      <select id={`${id}-store`} className="field" value={value} onChange={(e) => onChange(e.target.value)} name="store" aria-describedby={`${id}-store-description`}>
+        {choices.stores.map((s) => (
+          <option key={s.id} value={s.id}>{s.id}{s.id === choices.defaultId ? ' (default)' : ''}{s.description ? ` — ${s.description}` : ''}</option>
+        ))}
+      </select>
+      <p id={`${id}-store-description`} className="mt-1 text-xs text-slate-500" data-testid="store-description">
+        {chosen?.description ?? 'This store has no store_description.'}
+      </p>
+    </div>
+  );
+}

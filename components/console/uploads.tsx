@@ -4,13 +4,13 @@
 // (tus, resume, import) lives in useTusUploads; this only lays it out.
 import { useEffect } from 'react';
 import type { PreviousUpload } from 'tus-js-client';
-import { formatBytes } from './api';
+import { formatBytes, type UploadStoreChoices } from './api';
 import { DropZone } from './drop-zone';
 import { UploadCard } from './upload-card';
 import { useTusUploads } from './use-tus-uploads';
 
-export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => void }) {
-  const uploads = useTusUploads();
+export function Uploads({ onBusyChange, storeChoices }: { onBusyChange?: (busy: boolean) => void; storeChoices: UploadStoreChoices | null }) {
+  const uploads = useTusUploads(storeChoices);
   const { busy } = uploads;
   useEffect(() => onBusyChange?.(busy), [busy, onBusyChange]);
 
@@ -24,6 +24,7 @@ export function Uploads({ onBusyChange }: { onBusyChange?: (busy: boolean) => vo
           <UploadCard
             key={item.key}
             item={item}
+            storeChoices={storeChoices}
             onChange={(form) => uploads.setForm(item, form)}
             onCreate={() => void uploads.create(item)}
             onPause={() => void uploads.pause(item)}

@@ -9,7 +9,8 @@ import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import * as tus from 'tus-js-client';
 import { detectFileFormat, type DetectedFormat } from '@/lib/console/disk-format';
-import { api, sendJson, type Image, type ImageDetail } from './api';
+import { UPLOAD_METADATA } from '@/lib/uploads/upload-metadata';
+import { api, sendJson, type Image, type ImageDetail, type UploadStoreChoices } from './api';
 import { SpeedMeter } from './upload-speed';
 
 const TUS_ENDPOINT = '/api/console/uploads';
@@ -27,6 +28,8 @@ export interface ImageForm {
   min_disk: string;
   min_ram: string;
   description: string;
+  /** The store to import into ('' = the server's default; only admins of a multi-store site choose). */
+  store: string;
 }
 
 export interface UploadItem {
@@ -53,12 +56,22 @@ function nameFromFile(name: string): string {
   return name.replace(/\.(qcow2|img|iso|raw|vmdk|vhdx?|vdi|ova|ovf|gz|xz|bz2|zst)$/i, '').replace(/\.(qcow2|img|raw)$/i, '') || name;
 }
 
-function tusOptions(file: File, imageId: string | undefined, on: Pick<tus.UploadOptions, 'onProgress' | 'onChunkComplete' | 'onSuccess' | 'onError'>): tus.UploadOptions {
+function tusOptions(
+  file: File,
+  imageId: string | undefined,
+  store: string,
+  on: Pick<tus.UploadOptions, 'onProgress' | 'onChunkComplete' | 'onSuccess' | 'onError'>,
+): tus.UploadOptions {
   return {
     endpoint: `${window.location.origin}${TUS_ENDPOINT}`,
     chunkSize: chunkSize(),
     retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
-    metadata: { imageId: imageId ?? '', filename: file.name, filetype: file.type || 'application/octet-stream' },
+    metadata: {
+      [UPLOAD_METADATA.imageId]: imageId ?? '',
+      ...(store && { [UPLOAD_METADATA.store]: store }),
+      filename: file.name,
+      filetype: file.type || 'application/octet-stream',
+    },
     removeFingerprintOnSuccess: true,
     ...on,
   };
@@ -83,7 +96,8 @@ function imageBody(f: ImageForm): Record<string, unknown> {
   return body;
 }
 
-export function useTusUploads() {
+/** `storeChoices`: what the upload form may offer (null: no store picker, the server's default store). */
+export function useTusUploads(storeChoices: UploadStoreChoices | null) {
   const qc = useQueryClient();
   const [items, setItems] = useState<UploadItem[]>([]);
   const [interrupted, setInterrupted] = useState<tus.PreviousUpload[]>([]);
@@ -115,7 +129,7 @@ export function useTusUploads() {
       let firstChunk = true;
       const upload = new tus.Upload(
         item.file,
-        tusOptions(item.file, imageId, {
+        tusOptions(item.file, imageId, item.form.store, {
           onProgress: (sent) => {
             const bytesPerSecond = speed.current.sample(item.key, sent, performance.now());
             update(item.key, (i) => ({ sent, speed: bytesPerSecond, resumedFrom: i.resumedFrom ?? (previous ? sent : undefined) }));
@@ -149,15 +163,18 @@ export function useTusUploads() {
   /** Same file as an interrupted upload whose image still waits for data? Continue it (true), else false. */
   const resumeInterrupted = useCallback(
     async (item: UploadItem): Promise<boolean> => {
-      const probe = new tus.Upload(item.file, tusOptions(item.file, undefined, {}));
+      const probe = new tus.Upload(item.file, tusOptions(item.file, undefined, '', {}));
       const previous = await probe.findPreviousUploads().catch(() => []);
       for (const p of previous) {
         const id = p.metadata?.imageId;
         if (!id || inThisTab.current.has(id)) continue;
         const detail = await api<ImageDetail>(`/images/${id}`).catch(() => null);
         if (detail && (detail.image.status === 'queued' || detail.image.status === 'uploading')) {
-          update(item.key, (i) => ({ form: { ...i.form, name: detail.image.name ?? i.form.name, disk_format: detail.image.disk_format ?? 'raw' } }));
-          startUpload(item, id, p);
+          // The store chosen when it began travels on: a re-created tus upload must name it again.
+          const store = p.metadata?.[UPLOAD_METADATA.store] ?? '';
+          const form = { ...item.form, name: detail.image.name ?? item.form.name, disk_format: detail.image.disk_format ?? 'raw', store };
+          update(item.key, { form });
+          startUpload({ ...item, form }, id, p);
           return true;
         }
         await tus.defaultOptions.urlStorage.removeUpload(p.urlStorageKey).catch(() => {});
@@ -176,7 +193,10 @@ export function useTusUploads() {
         phase: 'checking',
         sent: 0,
         speed: null,
-        form: { name: nameFromFile(file.name), disk_format: '', container_format: 'bare', visibility: 'shared', protected: false, min_disk: '', min_ram: '', description: '' },
+        form: {
+          name: nameFromFile(file.name), disk_format: '', container_format: 'bare', visibility: 'shared', protected: false, min_disk: '', min_ram: '', description: '',
+          store: storeChoices?.defaultId ?? '',
+        },
       }));
       setItems((all) => [...fresh, ...all]);
       for (const item of fresh) {
@@ -185,7 +205,7 @@ export function useTusUploads() {
         if (!(await resumeInterrupted(item))) update(item.key, { phase: 'ready' });
       }
     },
-    [update, resumeInterrupted],
+    [update, resumeInterrupted, storeChoices],
   );
 
   const setForm = (item: UploadItem, form: ImageForm) => update(item.key, { form });

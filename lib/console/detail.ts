@@ -1,5 +1,5 @@
 // What the console's image page shows beyond `GET /v2/images/{id}`: members,
-// (for admins) locations, and the image's event timeline.
+// the stores holding its data, (for admins) locations, and the event timeline.
 import type { RequestContext } from '@/lib/auth/context';
 import { db } from '@/lib/db/client';
 import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reasons';
@@ -7,6 +7,8 @@ import { imageEventsOf, liveLocations } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/image-service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
 import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
+import { stores, storeIdOf } from '@/lib/stores';
+import { withoutCredentials } from '@/lib/stores/location-display';
 
 /** Who caused an event, by name where the identity directory knows it. */
 export interface TimelineActor {
@@ -27,10 +29,19 @@ export interface TimelineEntry {
   at: string;
 }
 
+/** A store holding an image's data, with the operator's store_description. */
+export interface ImageStore {
+  id: string;
+  description: string | null;
+}
+
 export interface ImageDetail {
   image: ImageView;
   members: { member: string; status: string; created_at: string | null }[];
-  locations: { url: string; status: string }[] | null;
+  /** Where the data is (multi-store only, as the API's `stores` field); null on a single-store site. */
+  stores: ImageStore[] | null;
+  /** Admins only (Glance shows locations to nobody by default); URIs without credentials. */
+  locations: { url: string; status: string; store: string | null }[] | null;
   events: TimelineEntry[];
   /** Which actions the policy allows this caller on this image (the console offers only those). */
   allowed: ImageActions;
@@ -71,13 +82,20 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
   const row = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'get_image', row);
   const image = imageView(row); // exactly what GET /v2/images/{id} shows
-  const locations = ctx.isAdmin
-    ? (await liveLocations(id)).map((l) => ({ url: l.value, status: l.status }))
-    : null;
+  const all = stores();
+  const live = (await liveLocations(id)).map((l) => ({
+    url: withoutCredentials(l.value),
+    status: l.status,
+    // Named in the location's metadata, or (written before enabled_backends) the store whose URI it is, as Glance fills it in.
+    store: all.multiStore ? all.forLocation(l.value, l.metaData)?.id ?? storeIdOf(l.metaData) : null,
+  }));
+  const held = [...new Set(live.map((l) => l.store).filter((s): s is string => s !== null))];
+  const locations = ctx.isAdmin ? live : null;
   const mayKnowActors = ctx.isAdmin || (ctx.projectId !== null && ctx.projectId === row.owner);
   return {
     image,
     members: row.members.map((m) => ({ member: m.member, status: m.status, created_at: isoSeconds(m.createdAt) })),
+    stores: all.multiStore ? held.map((s) => ({ id: s, description: all.byId(s)?.description ?? null })) : null,
     locations,
     events: await imageEvents(id, mayKnowActors),
     allowed: imageActions(ctx, row),

@@ -13,10 +13,12 @@ import { findLiveImage, inTransaction } from '@/lib/images/repository';
 import { activateWithData, assertMayBeginUpload, beginUpload, changeStatus, restoreToQueued } from '@/lib/images/status';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { ContentInspection } from '@/lib/images/content-check';
+import { targetStore } from '@/lib/images/upload-download';
 import { logger } from '@/lib/log';
-import { store, stores } from '@/lib/stores';
+import { stores } from '@/lib/stores';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
+import { UPLOAD_METADATA } from './upload-metadata';
 
 /** May a (new) staged upload start for this image? Only before data exists: queued, or staging already. */
 export function assertCanStage(status: string): void {
@@ -53,7 +55,7 @@ export async function abandonUpload(actor: Actor, id: string, action: 'upload_ca
 }
 
 /**
- * Stream the staged file into the store (which hashes and inspects it, as
+ * Stream the staged file into its store (which hashes and inspects it, as
  * for PUT /file: refused content never reaches the store), then activate the image with its size, checksums and location. The staged
  * copy is removed whatever happens; a failed import returns the image to queued.
  */
@@ -85,7 +87,8 @@ async function importOnce(actor: Actor, id: string): Promise<void> {
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
   let stored;
   try {
-    const target = store();
+    // The store chosen when the upload was created (checked then: see store-choice.ts); none: the default.
+    const target = targetStore(staged.metadata?.[UPLOAD_METADATA.store] || null);
     await target.removePartial(id); // a previous attempt cut short by a restart
     stored = await target.adopt(id, stagedPath(id), { size: staged.size, cap: getConfig().imageSizeCap, check: inspection });
   } catch (err) {

@@ -16,17 +16,29 @@ import { storageError } from '@/lib/stores/errors';
 import { enforceOnImage } from '@/lib/policy';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
+import { checkUploadStore } from './store-choice';
+import { UPLOAD_METADATA } from './upload-metadata';
 
 export const TUS_PATH = '/api/console/uploads';
 
-/** The signed-in context of the request being handled (tus hooks only get the request). */
-const current = new AsyncLocalStorage<RequestContext>();
+/**
+ * The request being handled (tus hooks only get the request): its signed-in
+ * context, and on a POST the store its Upload-Metadata names (tus parses the
+ * metadata before the hook that checks the image, which needs it).
+ */
+interface TusRequestState {
+  ctx: RequestContext;
+  requestedStore?: string | null;
+}
+const current = new AsyncLocalStorage<TusRequestState>();
 
-function ctx(): RequestContext {
+function state(): TusRequestState {
   const c = current.getStore();
   if (!c) throw new Error('tus hook outside a console request');
   return c;
 }
+
+const ctx = (): RequestContext => state().ctx;
 
 /** tus answers errors thrown as {status_code, body}; ours carry Glance's status and message. */
 function asTusError(err: unknown): unknown {
@@ -64,7 +76,8 @@ function createServer(): Server {
     disableTerminationForFinishedUploads: true,
     // One staged upload per image, named by it (see staging.ts).
     namingFunction: (_req, metadata) => {
-      const id = metadata?.imageId ?? '';
+      state().requestedStore = metadata?.[UPLOAD_METADATA.store] ?? null;
+      const id = metadata?.[UPLOAD_METADATA.imageId] ?? '';
       if (!looksLikeImageId(id)) throw { status_code: 400, body: 'Upload-Metadata must name the imageId of a queued image.' };
       return id.toLowerCase();
     },
@@ -72,6 +85,8 @@ function createServer(): Server {
       const image = await loadVisible(ctx(), id);
       enforceOnImage(ctx(), 'upload_image', image);
       if (req.method === 'POST') {
+        // Before anything changes: a refused store leaves an earlier staged upload alone.
+        checkUploadStore(ctx(), state().requestedStore);
         assertCanStage(image.status);
         // A fresh start replaces whatever an earlier tab staged for this image.
         await removeStaged(id);
@@ -100,7 +115,7 @@ function createServer(): Server {
   });
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
     // Emitted while the DELETE is handled, so its context is at hand; the fallback is only defensive.
-    const actor = current.getStore() ?? serverActor('upload-cleanup');
+    const actor = current.getStore()?.ctx ?? serverActor('upload-cleanup');
     abandonUpload(actor, id, 'upload_cancelled', 'the upload was cancelled').catch((err) =>
       logger.error({ err, imageId: id }, 'could not return a cancelled upload to queued'),
     );
@@ -114,5 +129,5 @@ const processGlobals = globalThis as unknown as { glanceTus?: Server };
 export function handleTus(req: Request, context: RequestContext): Promise<Response> {
   processGlobals.glanceTus ??= createServer();
   const server = processGlobals.glanceTus;
-  return current.run(context, () => server.handleWeb(req));
+  return current.run({ ctx: context }, () => server.handleWeb(req));
 }

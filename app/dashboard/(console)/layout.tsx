@@ -8,9 +8,6 @@ import { SignOutButton } from '../sign-out-button';
 
 export const dynamic = 'force-dynamic';
 
-// No favicon request (and no 404 in the browser console).
-export const metadata = { icons: { icon: 'data:,' } };
-
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const ctx = await consoleContext();
   return (

@@ -2,9 +2,11 @@
 import { ImagesPanel } from '@/components/console/images-panel';
 import { consoleContext } from '@/http/console-session';
 import { mayCreateImages } from '@/lib/policy';
+import { uploadStoreChoices } from '@/lib/uploads/store-choice';
 
 export const metadata = { title: 'Images · Glance console' };
 
 export default async function ImagesPage() {
-  return <ImagesPanel canUpload={mayCreateImages(await consoleContext())} />;
+  const ctx = await consoleContext();
+  return <ImagesPanel canUpload={mayCreateImages(ctx)} storeChoices={uploadStoreChoices(ctx)} />;
 }

@@ -38,15 +38,15 @@ async function createImage(s: TestServer, name: string): Promise<string> {
   return res.json.id;
 }
 
-/** Upload with tus; stop (abort, no termination) after `stopAfterChunks` chunks if given. */
-function tusUpload(url: { endpoint?: string; uploadUrl?: string }, imageId: string, data: Buffer, stopAfterChunks?: number): Promise<'done' | 'stopped'> {
+/** Upload with tus; stop (abort, no termination) after `stopAfterChunks` chunks if given; `metadata`: more Upload-Metadata. */
+function tusUpload(url: { endpoint?: string; uploadUrl?: string }, imageId: string, data: Buffer, stopAfterChunks?: number, metadata: Record<string, string> = {}): Promise<'done' | 'stopped'> {
   return new Promise((resolve, reject) => {
     let chunks = 0;
     const upload: tus.Upload = new tus.Upload(data, {
       ...url,
       chunkSize: CHUNK,
       retryDelays: null,
-      metadata: { imageId, filename: 'disk.qcow2' },
+      metadata: { imageId, filename: 'disk.qcow2', ...metadata },
       onChunkComplete: () => {
         chunks++;
         if (stopAfterChunks !== undefined && chunks === stopAfterChunks) upload.abort(false).then(() => resolve('stopped'), reject);
@@ -84,6 +84,18 @@ test('a tus upload is staged, imported and ends active with the same md5, sha512
   // The stored file downloads as the original bytes.
   const down = await fetch(`${server.url}/v2/images/${viaTus}/file`);
   assert.ok(Buffer.from(await down.arrayBuffer()).equals(data));
+});
+
+test('a single-store site ignores a store named in the metadata (as Glance ignores X-Image-Meta-Store), and its image page lists no stores', async () => {
+  const data = qcow2Bytes(2 * CHUNK + 1);
+  const id = await createImage(server, 'named-store');
+  assert.equal(await tusUpload({ endpoint: endpoint(server) }, id, data, undefined, { store: 'elsewhere' }), 'done');
+  assert.equal((await activeRow(server, id)).checksum, digests(data).md5);
+  const [loc] = await server.query<{ value: string; meta_data: string }>('select value, meta_data from image_locations where image_id = ?', [id]);
+  assert.deepEqual(loc, { value: `file://${path.join(server.dir, 'images', id)}`, meta_data: '{}' });
+  const detail = (await client(server.url).get(`/api/console/images/${id}`)).json;
+  assert.equal(detail.stores, null);
+  assert.deepEqual(detail.locations, [{ url: loc.value, status: 'active', store: null }]);
 });
 
 test('an upload survives a server restart and continues from the last stored chunk', async () => {
