@@ -182,6 +182,9 @@ export class PrivateCephRgw {
       endpoint: this.endpoint,
       region: this.region,
       forcePathStyle: true,
+      // The SDK's default aws-chunked uploads with trailing checksums get 411 from RGW 16.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: { accessKeyId: this.accessKey, secretAccessKey: this.secretKey },
     });
   }
