@@ -38,8 +38,10 @@ interface Daemon {
 const GiB = 1024 ** 3;
 const MON_ID = 'a';
 const RGW_NAME = 'client.rgw';
-// Address already in use: another process took the port we picked between our probe and the daemon's bind.
+// Another process took the port we picked between our probe and the daemon's bind:
+// the monitor logs it; radosgw exits with EADDRINUSE (98), its log line about it not always written yet.
 const BIND_RACE = /Address already in use|unable to bind|failed to bind/i;
+const EADDRINUSE_EXIT = 'code 98';
 
 export class PrivateCephRgw {
   readonly dir: string;
@@ -119,7 +121,7 @@ export class PrivateCephRgw {
         this.osdId = await this.createOsdEntry(deadline, mon);
         return;
       } catch (err) {
-        if (mon.ended !== null && attempt < 3 && BIND_RACE.test(this.tail(mon.name))) {
+        if (mon.ended !== null && attempt < 3 && (mon.ended === EADDRINUSE_EXIT || BIND_RACE.test(this.tail(mon.name)))) {
           this.forget(mon);
           continue;
         }
@@ -130,10 +132,14 @@ export class PrivateCephRgw {
 
   /** Register the OSD with the monitor (idempotent for one uuid), retrying while the monitor starts. */
   private async createOsdEntry(deadline: number, mon: Daemon): Promise<string> {
+    // If the monitor dies (a lost port race), stop waiting for it at once rather than at the CLI's timeout.
+    const monGone = new AbortController();
+    void mon.exit.then(() => monGone.abort());
     let last = '';
     while (Date.now() < deadline) {
       this.assertAlive();
-      const r = await this.tryRun('ceph', ['-c', this.conf, '--connect-timeout', '15', 'osd', 'new', this.osdUuid], Math.min(deadline, Date.now() + 60_000));
+      const args = ['-c', this.conf, '--connect-timeout', '15', 'osd', 'new', this.osdUuid];
+      const r = await this.tryRun('ceph', args, Math.min(deadline, Date.now() + 60_000), monGone.signal);
       if (r.code === 0 && /^\d+$/.test(r.stdout.trim())) return r.stdout.trim();
       last = `${r.stdout}${r.stderr}`.trim();
       await sleep(500);
@@ -161,7 +167,7 @@ export class PrivateCephRgw {
         await this.waitUntil('radosgw to listen', deadline, () => httpAnswers(this.rgwPort));
         return;
       } catch (err) {
-        if (rgw.ended !== null && attempt < 3 && BIND_RACE.test(this.tail(rgw.name))) {
+        if (rgw.ended !== null && attempt < 3 && (rgw.ended === EADDRINUSE_EXIT || BIND_RACE.test(this.tail(rgw.name)))) {
           this.forget(rgw);
           continue;
         }
@@ -251,6 +257,8 @@ export class PrivateCephRgw {
       // Never stop the monitor because the disk under the logs is nearly full.
       'mon data avail crit = 0',
       'mon data avail warn = 0',
+      // A port taken by someone else stays taken: fail at once (and retry on another) instead of 3 × 5 s.
+      'ms bind retry count = 1',
       '',
       '[osd]',
       `osd data = ${path.join(d, 'osd.$id')}`,
@@ -324,9 +332,9 @@ export class PrivateCephRgw {
     return parts.join('\n');
   }
 
-  private tryRun(cmd: string, args: string[], deadline: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  private tryRun(cmd: string, args: string[], deadline: number, signal?: AbortSignal): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
