@@ -56,6 +56,7 @@ export class PrivateCephRgw {
   private osdId = '0';
   private readonly osdUuid = randomUUID();
   private readonly daemons: Daemon[] = [];
+  private ownsDir = false; // set once start() has found the folder empty: only then may stop() remove it
   private readonly memstoreBytes: number;
   private readonly log: (m: string) => void;
 
@@ -88,6 +89,7 @@ export class PrivateCephRgw {
     const started = Date.now();
     const deadline = started + (this.opts.startTimeoutMs ?? 300_000);
     if (existsSync(this.dir) && readdirSync(this.dir).length > 0) throw new Error(`${this.dir} is not empty: a private Ceph needs a folder of its own`);
+    this.ownsDir = true;
     for (const d of ['log', 'run', 'crash', 'rgw']) mkdirSync(path.join(this.dir, d), { recursive: true });
     writeFileSync(path.join(this.dir, 'keyring'), ''); // auth is off; the daemons still want the file
     try {
@@ -377,10 +379,10 @@ export class PrivateCephRgw {
     }
   }
 
-  /** Stop the daemons (SIGTERM, by pid) and remove the folder. */
+  /** Stop the daemons (SIGTERM, by pid) and remove the folder (if start() made it ours). */
   async stop(): Promise<void> {
     await this.stopDaemons();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
     this.log('[ceph] stopped');
   }
 }
