@@ -3,12 +3,15 @@
 // the app, and runs every other tests/**/*.test.ts with Node's test runner.
 // Each of those files starts its own server(s) on its own database
 // (tests/helpers). Arguments filter the files of both by substring.
+// When a selected file needs S3 (test-runner.ts needsS3), a private Ceph RGW
+// starts beside MariaDB and its endpoint and keys reach the tests as TEST_S3_*.
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
-import { ensureDebianPackages, MARIADB, TEST_TOOLS } from './lib/system-packages';
+import { PrivateCephRgw } from './lib/ceph-rgw';
+import { CEPH, ensureDebianPackages, MARIADB, TEST_TOOLS } from './lib/system-packages';
 import { buildIfNeeded, ROOT } from './lib/server';
-import { isUnitTest, runNodeTests, runUnitTests, selectFiles, testFiles, TESTS_DIR } from './lib/test-runner';
+import { isUnitTest, needsS3, runNodeTests, runUnitTests, selectFiles, testFiles, TESTS_DIR } from './lib/test-runner';
 
 async function main(): Promise<number> {
   const files = selectFiles(testFiles(TESTS_DIR), process.argv.slice(2));
@@ -27,7 +30,8 @@ async function main(): Promise<number> {
   const rest = files.filter((f) => !isUnitTest(f));
   if (rest.length === 0) return 0;
 
-  ensureDebianPackages([...MARIADB, ...TEST_TOOLS]);
+  const s3 = rest.some(needsS3);
+  ensureDebianPackages([...MARIADB, ...TEST_TOOLS, ...(s3 ? CEPH : [])]);
   const outDir = path.join(ROOT, 'test-output');
   const dbDir = path.join(outDir, 'mariadb');
   rmSync(dbDir, { recursive: true, force: true });
@@ -38,12 +42,47 @@ async function main(): Promise<number> {
     extraArgs: ['--innodb-flush-log-at-trx-commit=0', '--sync-binlog=0', '--innodb-doublewrite=0'],
     log: console.log,
   });
-  await db.start();
+  let rgw: PrivateCephRgw | null = null;
+  if (s3) {
+    const cephDir = path.join(outDir, 'ceph');
+    rmSync(cephDir, { recursive: true, force: true }); // a run that was killed outright leaves it behind
+    rgw = new PrivateCephRgw({ dir: cephDir, log: console.log });
+  }
+  // Ctrl-C or SIGTERM: stop the test runner and the daemons; the finally below waits for them and cleans up.
+  const interrupt = new AbortController();
+  let signalled: NodeJS.Signals | null = null;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = sig;
+    console.error(`[test] ${sig}: stopping`);
+    interrupt.abort();
+    db.kill();
+    rgw?.kill();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    // MariaDB and Ceph start in parallel; both are awaited so that neither is left running unseen.
+    const started = await Promise.allSettled([db.start(), rgw?.start()]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (signalled) return 128 + (signalled === 'SIGINT' ? 2 : 15);
+    if (failed) throw failed.reason;
     buildIfNeeded();
-    return await runNodeTests(rest, { timeoutMs: 600_000, env: { TEST_DATABASE_URL: db.adminUrl(), TEST_OUTPUT_DIR: outDir } });
+    const env: Record<string, string> = { TEST_DATABASE_URL: db.adminUrl(), TEST_OUTPUT_DIR: outDir };
+    if (rgw) {
+      Object.assign(env, {
+        TEST_S3_ENDPOINT: rgw.endpoint,
+        TEST_S3_ACCESS_KEY: rgw.accessKey,
+        TEST_S3_SECRET_KEY: rgw.secretKey,
+        TEST_S3_REGION: rgw.region,
+        // The SDK pin (3.1175, Node 20) is deliberate; its notice about Node 22 is noise in every test's output.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+    }
+    const code = await runNodeTests(rest, { timeoutMs: 600_000, env, signal: interrupt.signal });
+    return signalled ? 128 + (signalled === 'SIGINT' ? 2 : 15) : code;
   } finally {
-    await db.stop();
+    await Promise.all([db.stop(), rgw?.stop()]);
   }
 }
 

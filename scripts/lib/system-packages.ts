@@ -47,3 +47,14 @@ export const TEST_TOOLS: Need[] = [
   { file: '/usr/bin/qemu-img', pkg: 'qemu-utils' },
   { file: '/usr/bin/genisoimage', pkg: 'genisoimage' },
 ];
+
+/** A private Ceph with a RADOS Gateway (scripts/lib/ceph-rgw.ts) for the S3 tests and the benchmark. */
+export const CEPH: Need[] = [
+  { file: '/usr/bin/ceph-mon', pkg: 'ceph-mon' },
+  { file: '/usr/bin/monmaptool', pkg: 'ceph-mon' }, // from ceph-base, which ceph-mon pulls in
+  { file: '/usr/bin/ceph-osd', pkg: 'ceph-osd' },
+  { file: '/usr/bin/radosgw', pkg: 'radosgw' },
+  { file: '/usr/bin/ceph', pkg: 'ceph-common' },
+  { file: '/usr/bin/radosgw-admin', pkg: 'ceph-common' },
+  { file: '/usr/bin/uuidgen', pkg: 'uuid-runtime' },
+];
