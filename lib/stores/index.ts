@@ -53,6 +53,18 @@ export class StoreSet {
     return this.drivers.find((d) => d.owns(value)) ?? byName ?? null;
   }
 
+  /**
+   * The store id Glance shows for a location (the image's `stores`, the store
+   * DELETE /v2/stores/{id}/... matches): the one its metadata names when that
+   * store is enabled, else the one whose URI it is (Glance rewrites a legacy
+   * location so when it reads the image), else the name it carries, if any.
+   */
+  locationStoreId(value: string, metaData?: string | null): string | null {
+    const named = storeIdOf(metaData);
+    if (named && this.byId(named)) return named;
+    return this.drivers.find((d) => d.owns(value))?.id ?? named;
+  }
+
   /** image_locations.meta_data for data a store holds: Glance records the store id only in multi-store mode. */
   locationMetadata(storeId: string): string {
     return this.multiStore ? JSON.stringify({ store: storeId }) : '{}';
