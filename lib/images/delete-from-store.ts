@@ -10,6 +10,8 @@ import type { DetachedData } from '@/lib/stores/driver';
 import { recordEvent } from './events';
 import { findLiveImage, inTransaction, liveLocations, nowSeconds, softDeleteLocation, touchActiveImage } from './repository';
 
+/** glance_store's reserved stores pass Glance's store check (they hold no image's data, so it ends in 404 or 403). */
+const RESERVED = ['os_glance_staging_store', 'os_glance_tasks_store'];
 const notActive = () => new Conflict("It's not allowed to remove image data from store if image status is not 'active'");
 const onlyCopy = () => new Forbidden('Cannot delete image data from the only store containing it. Consider deleting the image instead.');
 
@@ -17,7 +19,7 @@ export async function deleteFromStore(ctx: RequestContext, storeId: string, imag
   const set = stores();
   // Glance's plain 404 without enabled_backends; the store is checked before the image.
   if (!set.multiStore) throw new NotFound();
-  if (!set.byId(storeId)) throw new Conflict(`The selected store ${storeId} is not available on this node.`);
+  if (!set.byId(storeId) && !RESERVED.includes(storeId)) throw new Conflict(`The selected store ${storeId} is not available on this node.`);
   const image = await findLiveImage(imageId);
   if (!image || !canSee(ctx, image)) throw new NotFound(`Failed to find image ${imageId}`);
   enforceOnImage(ctx, 'get_image_location', image);
@@ -42,7 +44,7 @@ export async function deleteFromStore(ctx: RequestContext, storeId: string, imag
       // Data already gone: Glance logs it and removes the location all the same.
       const d = holder ? await holder.detach(target.value, imageId) : null;
       if (d && holder) detached.push({ ...d, holder });
-    });
+    }, { readCommitted: true }); // the locations read after the lock include a concurrent delete's
   } catch (err) {
     for (const d of detached) await d.holder.reattach(d).catch((e) => logger.error({ err: e, imageId }, 'could not put back data whose delete from a store failed'));
     throw err;

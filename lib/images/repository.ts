@@ -33,9 +33,13 @@ export async function reload(id: string, client: Db | Tx = db()): Promise<ImageR
   return client.image.findUniqueOrThrow({ where: { id }, include: WITH_CHILDREN });
 }
 
-/** Run `work` in one database transaction. */
-export function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().$transaction(work);
+/**
+ * Run `work` in one database transaction. `readCommitted`: each read sees what
+ * others committed before it (not a snapshot from the first read), for work
+ * that locks a row and then reads what the lock's previous holder changed.
+ */
+export function inTransaction<T>(work: (tx: Tx) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+  return opts.readCommitted ? db().$transaction(work, { isolationLevel: 'ReadCommitted' }) : db().$transaction(work);
 }
 
 /** Set the status (and other columns) only if the image is live and still at `from`; false when it was not. */

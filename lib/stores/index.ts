@@ -1,6 +1,7 @@
 // The configured image stores of this process: one (single-store) or several
 // with ids (multi-store), and which of them holds a given location.
 import { getConfig, type BackendConfig, type StoresConfig } from '@/lib/config';
+import { pyJson } from '@/lib/http/py-json';
 import type { StoreDriver } from './driver';
 import { FilesystemStore } from './filesystem';
 
@@ -65,9 +66,12 @@ export class StoreSet {
     return this.drivers.find((d) => d.owns(value))?.id ?? named;
   }
 
-  /** image_locations.meta_data for data a store holds: Glance records the store id only in multi-store mode. */
+  /**
+   * image_locations.meta_data for data a store holds: Glance records the store
+   * id only in multi-store mode, as Python's json.dumps writes it ({"store": "fast"}).
+   */
   locationMetadata(storeId: string): string {
-    return this.multiStore ? JSON.stringify({ store: storeId }) : '{}';
+    return this.multiStore ? pyJson({ store: storeId }) : '{}';
   }
 }
 

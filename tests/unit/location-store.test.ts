@@ -41,3 +41,9 @@ test('a store no longer enabled: the URI owner if any, else the old name; nothin
 test('a file location in a subdirectory of a store directory is not that store\'s', () => {
   assert.equal(multi.locationStoreId('file:///srv/fast/sub/i1', '{}'), null);
 });
+
+test('a new location\'s meta_data is what Glance writes: {"store": id} (json.dumps spacing) with enabled_backends, {} without', () => {
+  assert.equal(multi.locationMetadata('slow'), '{"store": "slow"}');
+  const single = new StoreSet(parseConfig('[glance_store]\nfilesystem_store_datadir = /srv/images\n', null, '/srv').stores);
+  assert.equal(single.locationMetadata('file'), '{}');
+});
