@@ -6,8 +6,9 @@ import { FAILURE_ACTIONS, publicFailureReason } from '@/lib/images/failure-reaso
 import { imageEventsOf, liveLocations } from '@/lib/images/repository';
 import { loadVisible } from '@/lib/images/image-service';
 import { imageView, isoSeconds, type ImageView } from '@/lib/images/view';
+import { withStoresOne } from '@/lib/images/locations';
 import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
-import { stores, storeIdOf } from '@/lib/stores';
+import { stores } from '@/lib/stores';
 import { withoutCredentials } from '@/lib/stores/location-display';
 
 /** Who caused an event, by name where the identity directory knows it. */
@@ -81,13 +82,13 @@ export async function imageEvents(imageId: string, withActors: boolean): Promise
 export async function imageDetail(ctx: RequestContext, id: string): Promise<ImageDetail> {
   const row = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'get_image', row);
-  const image = imageView(row); // exactly what GET /v2/images/{id} shows
+  const image = await withStoresOne(ctx, imageView(row)); // exactly what GET /v2/images/{id} shows
   const all = stores();
   const live = (await liveLocations(id)).map((l) => ({
     url: withoutCredentials(l.value),
     status: l.status,
     // Named in the location's metadata, or (written before enabled_backends) the store whose URI it is, as Glance fills it in.
-    store: all.multiStore ? all.forLocation(l.value, l.metaData)?.id ?? storeIdOf(l.metaData) : null,
+    store: all.multiStore ? all.locationStoreId(l.value, l.metaData) : null,
   }));
   const held = [...new Set(live.map((l) => l.store).filter((s): s is string => s !== null))];
   const locations = ctx.isAdmin ? live : null;

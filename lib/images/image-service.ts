@@ -14,6 +14,7 @@ import { assertValidImage } from './schema';
 import { recordEvent } from './events';
 import { findLiveImage, imageIdTaken, inTransaction, insertImage, insertTag, nowSeconds, reload, softDeleteChildren, softDeleteTag, type Tx } from './repository';
 import { imageView, type ImageView } from './view';
+import { withStoresOne } from './locations';
 import { assertDbIntegers, assertPropertyName, assertPropertyValue, findNameClash, propertyNameClash } from './limits';
 import { assertPropertyQuota, assertTagQuota, assertTagQuotaForNewTag } from './quotas';
 
@@ -128,7 +129,7 @@ export async function createImage(ctx: RequestContext, { doc, custom }: NewImage
 export async function showImage(ctx: RequestContext, id: string): Promise<ImageView> {
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'get_image', image);
-  return imageView(image);
+  return withStoresOne(ctx, imageView(image));
 }
 
 export async function deleteImage(ctx: RequestContext, id: string): Promise<void> {

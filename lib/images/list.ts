@@ -10,6 +10,7 @@ import { afterMarker, orderBy } from './listing/order';
 import type { ListQuery } from './listing/params';
 import { findLiveImage, WITH_CHILDREN } from './repository';
 import { imageView, type ImageView } from './view';
+import { withStores } from './locations';
 
 export interface ImagePage {
   images: ImageView[];
@@ -41,5 +42,5 @@ export async function listImages(ctx: RequestContext, query: ListQuery): Promise
   });
   // A full page may have more after it; Glance links the next page then.
   const nextMarker = rows.length > 0 && rows.length === query.limit ? rows[rows.length - 1].id : null;
-  return { images: rows.map(imageView), nextMarker };
+  return { images: await withStores(ctx, rows.map(imageView)), nextMarker };
 }

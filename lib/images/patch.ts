@@ -13,6 +13,7 @@ import { assertNonNegative, isReservedProperty, loadVisible } from './image-serv
 import { recordEvent } from './events';
 import { nowSeconds, reload } from './repository';
 import { imageView, type ImageView } from './view';
+import { withStoresOne } from './locations';
 import { MalformedJson, parseJsonBody } from '@/lib/http/body';
 import { assertDbIntegers, assertPropertyName, assertPropertyValue, propertyNameClash } from './limits';
 import { assertPropertyQuota, assertTagQuota } from './quotas';
@@ -209,7 +210,7 @@ export async function patchImage(ctx: RequestContext, id: string, changes: Chang
     custom.set(key, value as string);
     setOwn(doc, key, value);
   }
-  if (changes.length === 0) return doc;
+  if (changes.length === 0) return withStoresOne(ctx, doc);
   // Checked when the image is saved, as Glance's quota proxy and DB layer do.
   const before = new Set(image.properties.map((p) => p.name));
   if ([...custom.keys()].some((name) => !before.has(name))) assertPropertyQuota(custom.keys());
@@ -251,5 +252,5 @@ export async function patchImage(ctx: RequestContext, id: string, changes: Chang
     if ((err as { code?: string }).code === 'P2002') throw propertyNameClash(null, null);
     throw err;
   }
-  return imageView(await reload(id));
+  return withStoresOne(ctx, imageView(await reload(id)));
 }

@@ -33,9 +33,13 @@ export async function reload(id: string, client: Db | Tx = db()): Promise<ImageR
   return client.image.findUniqueOrThrow({ where: { id }, include: WITH_CHILDREN });
 }
 
-/** Run `work` in one database transaction. */
-export function inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db().$transaction(work);
+/**
+ * Run `work` in one database transaction. `readCommitted`: each read sees what
+ * others committed before it (not a snapshot from the first read), for work
+ * that locks a row and then reads what the lock's previous holder changed.
+ */
+export function inTransaction<T>(work: (tx: Tx) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+  return opts.readCommitted ? db().$transaction(work, { isolationLevel: 'ReadCommitted' }) : db().$transaction(work);
 }
 
 /** Set the status (and other columns) only if the image is live and still at `from`; false when it was not. */
@@ -141,8 +145,31 @@ export async function imageEventsOf(imageId: string) {
 }
 
 /** An image's live locations, in the order they were added. */
-export async function liveLocations(imageId: string) {
-  return db().imageLocation.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+export async function liveLocations(imageId: string, client: Db | Tx = db()) {
+  return client.imageLocation.findMany({ where: { imageId, deleted: false }, orderBy: { id: 'asc' } });
+}
+
+/** The live locations of several images (a page of a list), in the order they were added. */
+export async function liveLocationsOf(imageIds: string[]) {
+  return db().imageLocation.findMany({
+    where: { imageId: { in: imageIds }, deleted: false },
+    orderBy: { id: 'asc' },
+    select: { imageId: true, value: true, metaData: true },
+  });
+}
+
+/**
+ * Mark an active image updated, locking its row for the rest of the
+ * transaction; false when it is not (or no longer) active.
+ */
+export async function touchActiveImage(tx: Tx, id: string, now: Date): Promise<boolean> {
+  const res = await tx.image.updateMany({ where: { id, status: 'active', deleted: false }, data: { updatedAt: now } });
+  return res.count === 1;
+}
+
+/** Soft-delete one location, as Glance's image_location_delete(..., 'deleted'). */
+export async function softDeleteLocation(tx: Tx, locationId: number, now: Date): Promise<void> {
+  await tx.imageLocation.update({ where: { id: locationId }, data: { deleted: true, deletedAt: now, updatedAt: now, status: 'deleted' } });
 }
 
 /** How many images match `where`, per status. */

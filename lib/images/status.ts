@@ -11,7 +11,8 @@ import { stores } from '@/lib/stores';
 import type { StoredData } from '@/lib/stores/driver';
 import { serverActor, type Actor } from './actor';
 import { recordEvent } from './events';
-import { addActiveLocation, inTransaction, isLocationRecorded, liveImageIdsIn, storedStatus, updateStatusIf, type Tx } from './repository';
+import { addStoredLocation } from './locations';
+import { inTransaction, isLocationRecorded, liveImageIdsIn, storedStatus, updateStatusIf, type Tx } from './repository';
 import { allowsAction, assertAction, InvalidTransitionError, type ImageStatus, type TransitionAction } from './state-machine';
 
 /**
@@ -72,7 +73,7 @@ export async function activateWithData(actor: Actor, id: string, from: keyof typ
       osHashAlgo: stored.osHashAlgo,
       osHashValue: stored.osHashValue,
     });
-    await addActiveLocation(tx, id, stored.location, stores().locationMetadata(stored.store));
+    await addStoredLocation(tx, id, stored);
   });
 }
 

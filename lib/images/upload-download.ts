@@ -19,12 +19,16 @@ export interface UploadInput {
   storeId: string | null;
 }
 
-/** The store an upload goes to: the one named (multi-store only; unknown → 400, as glance_store's UnknownScheme), else the default. */
+/**
+ * The store an upload goes to: the one named (multi-store only), else the
+ * default. An unknown id is Glance's 400 (glance_store's UnknownScheme from
+ * get_store_from_store_identifier); single-store Glance ignores the header.
+ */
 export function targetStore(storeId: string | null): StoreDriver {
   const all = stores();
   if (!all.multiStore || storeId === null) return all.default();
   const named = all.byId(storeId);
-  if (!named) throw new BadRequest(`Unknown scheme '${storeId}' found in URI`);
+  if (!named) throw new BadRequest(`Store for identifier ${storeId} not found`);
   return named;
 }
 
@@ -38,9 +42,10 @@ const goneMessage = (id: string) =>
  * Glance's _restore() does; a delete during the upload is 410.
  */
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
+  // Glance checks the store first: an unknown one is 400 even for an image the caller cannot see.
+  const target = targetStore(input.storeId);
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'upload_image', image);
-  const target = targetStore(input.storeId);
   await beginUpload(ctx, id, image.status, 'saving');
 
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);

@@ -1,6 +1,7 @@
 // The configured image stores of this process: one (single-store) or several
 // with ids (multi-store), and which of them holds a given location.
 import { getConfig, type BackendConfig, type StoresConfig } from '@/lib/config';
+import { pyJson } from '@/lib/http/py-json';
 import type { StoreDriver } from './driver';
 import { FilesystemStore } from './filesystem';
 
@@ -53,9 +54,24 @@ export class StoreSet {
     return this.drivers.find((d) => d.owns(value)) ?? byName ?? null;
   }
 
-  /** image_locations.meta_data for data a store holds: Glance records the store id only in multi-store mode. */
+  /**
+   * The store id Glance shows for a location (the image's `stores`, the store
+   * DELETE /v2/stores/{id}/... matches): the one its metadata names when that
+   * store is enabled, else the one whose URI it is (Glance rewrites a legacy
+   * location so when it reads the image), else the name it carries, if any.
+   */
+  locationStoreId(value: string, metaData?: string | null): string | null {
+    const named = storeIdOf(metaData);
+    if (named && this.byId(named)) return named;
+    return this.drivers.find((d) => d.owns(value))?.id ?? named;
+  }
+
+  /**
+   * image_locations.meta_data for data a store holds: Glance records the store
+   * id only in multi-store mode, as Python's json.dumps writes it ({"store": "fast"}).
+   */
   locationMetadata(storeId: string): string {
-    return this.multiStore ? JSON.stringify({ store: storeId }) : '{}';
+    return this.multiStore ? pyJson({ store: storeId }) : '{}';
   }
 }
 

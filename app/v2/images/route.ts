@@ -6,6 +6,7 @@ import { listImages } from '@/lib/images/list';
 import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';
 import { createImage } from '@/lib/images/image-service';
+import { storeIdsHeader } from '@/lib/stores/discovery';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,9 +17,11 @@ export const GET = glanceRoute(async ({ req, ctx }) => {
 
 export const POST = glanceRoute(async ({ req, ctx }) => {
   const image = await createImage(ctx, readCreate(await readJson(req)));
+  const storeIds = storeIdsHeader();
   return json(image, 201, {
     Location: `${baseUrl(req)}/v2/images/${image.id}`,
     'OpenStack-image-import-methods': 'glance-direct,web-download,copy-image',
+    ...(storeIds === null ? {} : { 'OpenStack-image-store-ids': storeIds }),
   });
 });
 

@@ -1,14 +1,10 @@
-// Single-store configuration, as the reference Glance: stores discovery is not offered.
-import { NotFound } from '@/lib/errors';
+// GET /v2/info/stores: the enabled stores (404 in single-store mode, as Glance).
+import { json } from '@/lib/http/respond';
+import { storesInfo } from '@/lib/stores/discovery';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = glanceRoute(
-  async () => {
-    throw new NotFound('Multi backend is not supported at this site.');
-  },
-  { rejectBody: true },
-);
+export const GET = glanceRoute(async () => json(storesInfo()), { rejectBody: true });
 
 export const { HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = methodNotAllowed(['GET']);
