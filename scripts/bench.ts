@@ -8,8 +8,9 @@
 //
 // Env: BENCH_SIZE_MB, RUNS, N_CREATE, N_LIST, CONC, LIST_REQS (>= 50 advised),
 // LIST_FILL=auto|api|sql, LIST_FILL_API_MAX_S (auto: the API unless slower than this),
-// BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+// BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1,
+// BENCH_S3=0 (leave out the S3 section and its private Ceph RGW).
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { measureBaselines, type Baselines } from './lib/bench/baselines';
@@ -20,7 +21,9 @@ import { median, round, since, syncDisks, timeCommand } from './lib/bench/measur
 import { assertProbePresent, runProbe } from './lib/bench/probe';
 import { GLANCE, glanceGiB, mib, pct, renderTable, TARGETS, verdict, type Row } from './lib/bench/report';
 import { sampled, treeRssKb, type PhaseStats } from './lib/bench/sampler';
-import { ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
+import { benchS3, s3StoreConfig, type S3Results } from './lib/bench/s3';
+import { PrivateCephRgw } from './lib/ceph-rgw';
+import { CEPH, ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
 import { ROOT } from './lib/server';
 
 const BENCH_TOOLS: Need[] = [{ file: '/usr/bin/curl', pkg: 'curl' }];
@@ -44,6 +47,7 @@ const settings = {
   listReqs: envInt('LIST_REQS', 50, 1),
   listFill: (process.env.LIST_FILL ?? 'auto') as 'auto' | 'api' | 'sql',
   listFillApiMaxS: envInt('LIST_FILL_API_MAX_S', 180, 0),
+  s3: process.env.BENCH_S3 !== '0',
 };
 if (!['auto', 'api', 'sql'].includes(settings.listFill)) throw new Error('LIST_FILL must be auto, api or sql');
 
@@ -167,9 +171,22 @@ function table(r: Results): string {
     ['npm start tree RSS peak, list load', mib(r.rss.list_peak_kb), `${GLANCE.rssMiB.list} MiB`, '', ''],
     ['npm start tree CPU s: upload / download / create / list', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.server).join(' / '), '', '', ''],
     ['other processes CPU s (noise), same phases', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.other_processes).join(' / '), '', 'quiet: ~0', ''],
+    ...(r.s3 ? s3Rows(r.s3) : []),
   ];
   const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
   return renderTable(`glance-ts benchmark, ${r.env.date_utc}, ${r.env.ncpu} CPUs; ${fill}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows);
+}
+
+function s3Rows(s: S3Results): Row[] {
+  return [
+    ['S3 (Ceph RGW): direct client upload (lib-storage)', `${s.direct_upload.median_s} s = ${s.direct_upload.median_MBps} MB/s`, '', '', ''],
+    [`S3: upload ${settings.sizeMb} MiB through the service`, `${s.service_upload.median_s} s = ${s.service_upload.median_MBps} MB/s`, '', '', ''],
+    ['  vs direct client', pct(s.service_upload.of_direct), '', `>= ${pct(TARGETS.s3OfDirect)}`, verdict(s.service_upload.of_direct >= TARGETS.s3OfDirect)],
+    ['S3: direct client download (GetObject)', `${s.direct_download.median_s} s = ${s.direct_download.median_MBps} MB/s`, '', '', ''],
+    [`S3: download ${settings.sizeMb} MiB through the service`, `${s.service_download.median_s} s = ${s.service_download.median_MBps} MB/s`, '', '', ''],
+    ['  vs direct client', pct(s.service_download.of_direct), '', `>= ${pct(TARGETS.s3OfDirect)}`, verdict(s.service_download.of_direct >= TARGETS.s3OfDirect)],
+    ['S3: npm start tree RSS peak, upload', mib(s.rss_upload_peak_kb), '', `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(s.rss_upload_peak_kb * 1024 < TARGETS.uploadRssBytes)],
+  ];
 }
 
 interface Results {
@@ -184,10 +201,12 @@ interface Results {
   rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number };
   /** Per phase: wall time, peak RSS, CPU seconds of server / DB / this client / other processes (noise). */
   phases: Record<'idle' | 'upload' | 'download' | 'create' | 'list_fill' | 'list', PhaseStats>;
+  /** Null with BENCH_S3=0. */
+  s3: S3Results | null;
   targets_met: Record<string, boolean>;
 }
 
-async function bench(server: BenchServer): Promise<Results> {
+async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<Results> {
   const env = {
     date_utc: new Date().toISOString(),
     ncpu: os.cpus().length,
@@ -248,6 +267,8 @@ async function bench(server: BenchServer): Promise<Results> {
   const listOk = list.result.every((q, i) => q.images_returned === expected[i] && Object.keys(q.errors).length === 0);
   if (!listOk) log(`WARNING: list answers differ from the expected image counts ${JSON.stringify(expected)}`);
 
+  const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
+
   const upload = {
     runs: up.result,
     median_s: round(upMedian),
@@ -277,30 +298,53 @@ async function bench(server: BenchServer): Promise<Results> {
     list: { fill, queries: list.result, name_query_hits_ok: list.result[2].images_returned === 1 },
     rss,
     phases,
+    s3,
     targets_met: {
       upload_at_least_80pct_of_serial_hashing_limit: upload.of_hash_serial >= TARGETS.uploadOfHashLimit,
       download_at_least_70pct_of_cat: download.of_cat >= TARGETS.downloadOfCat,
       list_limit25_p99_under_50ms: l25.p99_ms < TARGETS.list25P99Ms,
       upload_rss_under_300MB: rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
-      data_verified: up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok,
+      ...(s3 && {
+        s3_upload_at_least_80pct_of_direct: s3.service_upload.of_direct >= TARGETS.s3OfDirect,
+        s3_download_at_least_80pct_of_direct: s3.service_download.of_direct >= TARGETS.s3OfDirect,
+        s3_upload_rss_under_300MB: s3.rss_upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
+      }),
+      data_verified: up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok && (!s3 || (s3.service_upload.checksums_ok && s3.service_download.md5_ok)),
       answers_verified: listOk && Object.keys(create.result.errors).length === 0,
     },
   };
 }
 
+/** A private Ceph RGW for the S3 section: RAM enough for a few 1 GiB objects while deleted ones wait for garbage collection. */
+async function startRgw(): Promise<PrivateCephRgw> {
+  const dir = mkdtempSync(path.join(process.env.BENCH_DIR || os.tmpdir(), 'glance-bench-ceph-'));
+  const rgw = new PrivateCephRgw({ dir, memstoreBytes: Math.max(4, Math.ceil((settings.sizeMb * 4) / 1024) + 2) * 1024 ** 3, log });
+  log(`starting a private Ceph RGW in ${dir}`);
+  await rgw.start();
+  return rgw;
+}
+
 async function main(): Promise<number> {
   const probe = process.argv.slice(2).includes('--probe');
   if (probe) assertProbePresent();
-  ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS)]);
-  const server = await startBenchServer(log);
+  const withS3 = settings.s3 && !probe;
+  ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS), ...(withS3 ? CEPH : [])]);
+  const rgw = withS3 ? await startRgw() : null;
+  let server: BenchServer;
+  try {
+    server = await startBenchServer(log, rgw ? (dir) => s3StoreConfig(rgw, dir) : undefined);
+  } catch (err) {
+    await rgw?.stop();
+    throw err;
+  }
   let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= server.stop());
+  const stop = () => (stopping ??= server.stop().finally(() => rgw?.stop()));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => void stop().then(() => process.exit(130)));
   }
   try {
     if (probe) return await runProbe(server, OUT_DIR, process.argv.slice(2).filter((a) => a !== '--probe'));
-    const results = await bench(server);
+    const results = await bench(server, rgw);
     mkdirSync(OUT_DIR, { recursive: true });
     const out = path.join(OUT_DIR, 'results.json');
     writeFileSync(out, JSON.stringify(results, null, 1) + '\n');

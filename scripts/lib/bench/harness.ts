@@ -42,7 +42,8 @@ function commOf(pid: number): string {
   }
 }
 
-export async function startBenchServer(log: (m: string) => void = console.log): Promise<BenchServer> {
+/** `storeConfig`: the [glance_store] lines (and any sections they need) for the store directory; default: that directory alone. */
+export async function startBenchServer(log: (m: string) => void = console.log, storeConfig?: (storeDir: string) => string): Promise<BenchServer> {
   const base = process.env.BENCH_DIR || os.tmpdir();
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, 'glance-bench-'));
@@ -50,7 +51,7 @@ export async function startBenchServer(log: (m: string) => void = console.log): 
   mkdirSync(storeDir);
   const port = await freePort();
   // data_dir in the temp dir: the embedded MariaDB (stock settings, as for an operator) lives there.
-  const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: `filesystem_store_datadir = ${storeDir}` });
+  const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: storeConfig ? storeConfig(storeDir) : `filesystem_store_datadir = ${storeDir}` });
   const serverLog = path.join(dir, 'server.log');
   const out = openSync(serverLog, 'a');
   const npm = spawn('npm', ['start', '--', '--config-file', configFile], { cwd: ROOT, stdio: ['ignore', out, out] });
