@@ -89,6 +89,21 @@ export async function isLocationRecorded(location: string, imageId?: string): Pr
   return (await db().imageLocation.findFirst({ where, select: { id: true } })) !== null;
 }
 
+/**
+ * Is the location live, read once any delete of its image in progress has
+ * committed or rolled back (its image row locked first)? For data found set
+ * aside by a delete: on a store shared by several nodes, another node may be
+ * in the middle of that delete.
+ */
+export async function isLocationRecordedAfterDeletes(location: string): Promise<boolean> {
+  const row = await db().imageLocation.findFirst({ where: { value: location }, select: { imageId: true } });
+  if (!row) return false;
+  return inTransaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM images WHERE id = ${row.imageId} FOR UPDATE`;
+    return (await tx.imageLocation.findFirst({ where: { value: location, deleted: false }, select: { id: true } })) !== null;
+  });
+}
+
 /** A new image row, with its properties and tags. */
 export async function insertImage(tx: Tx, data: Prisma.ImageCreateInput): Promise<void> {
   await tx.image.create({ data });
