@@ -11,7 +11,7 @@ import * as tus from 'tus-js-client';
 import { databaseUrlFor, freePort, removeDir, startServer, type ServerOptions, type TestServer } from './server';
 
 /** Seconds between heartbeats in these tests: a dead node is repaired within 5 of them (README). */
-export const HEARTBEAT_S = 1;
+export const HEARTBEAT_S = 2;
 
 export interface Cluster {
   databaseUrl: string;
