@@ -53,14 +53,3 @@ export function thisNode(): NodeSelf {
   return processGlobals.glanceNodeSelf;
 }
 
-/** Is the process a node row names certainly gone (same host, and its pid no longer runs or is ours now)? */
-export function processGone(host: string | null, pid: number, self: NodeSelf = thisNode()): boolean {
-  if (host === null || host !== self.host) return false;
-  if (pid === self.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}

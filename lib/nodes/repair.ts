@@ -14,23 +14,13 @@ import { requeueOrphanedUpload } from '@/lib/images/status';
 import { logger } from '@/lib/log';
 import { importStaged } from '@/lib/uploads/lifecycle';
 import { findStaged } from '@/lib/uploads/staging';
-import { processGone, thisNode, type NodeSelf } from './identity';
+import { thisNode, type NodeSelf } from './identity';
+import { deadNodes, namesakes, type RepairMode } from './liveness';
 import { forgetNode, otherNodes, type NodeRow } from './registry';
 import { claimUpload, releaseUploadOf, trackedUploads, type TrackedUpload } from './upload-owners';
 
-export type RepairMode = 'startup' | 'periodic';
-
 /** Statuses in which an image may have a node serving its upload (queued: a staged upload's first chunk not yet in). */
 const UPLOAD_STATUSES = ['queued', 'saving', 'uploading', 'importing'];
-
-/**
- * The nodes taken as dead: a stale heartbeat; at start-up also this node's
- * earlier runs, known by the same name or by a process on this host that no
- * longer exists (a restart need not wait for the heartbeat to go stale).
- */
-export function deadNodes(nodes: NodeRow[], mode: RepairMode, self: NodeSelf = thisNode()): NodeRow[] {
-  return nodes.filter((n) => n.stale || (mode === 'startup' && (n.name === self.name || processGone(n.host, n.pid, self))));
-}
 
 /** Repair every upload whose node is gone; the number of uploads taken over. */
 export async function repairOrphanedUploads(mode: RepairMode): Promise<number> {
@@ -109,10 +99,7 @@ function warnAboutConfig(nodes: NodeRow[], others: NodeRow[], self: NodeSelf): v
   if (!self.url && others.length > 0) {
     logger.warn({ nodes: others.map((n) => n.name) }, 'other nodes use this database but [DEFAULT] worker_self_reference_url is not set here: browser uploads staged here cannot be continued through them');
   }
-  // Two live processes with one name would repair each other's uploads on every restart.
-  for (const n of nodes) {
-    if (n.name === self.name && !n.stale && !processGone(n.host, n.pid, self)) {
-      logger.warn({ node: n.name }, 'another server process with this node name has a fresh heartbeat: if it still runs, give each node its own [DEFAULT] worker_self_reference_url');
-    }
+  for (const n of namesakes(nodes, self)) {
+    logger.warn({ node: n.name }, 'another server process with this node name has a fresh heartbeat: if it still runs, give each node its own [DEFAULT] worker_self_reference_url');
   }
 }

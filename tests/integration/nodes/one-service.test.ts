@@ -122,7 +122,7 @@ test('a browser upload started on node A and resumed through node B is forwarded
   assert.ok(Buffer.from(await down.arrayBuffer()).equals(data));
 });
 
-test('a browser upload staged on node A and cancelled through node B: A drops its staged data, the image is queued', async () => {
+test('a browser upload staged on node A, started afresh and then cancelled through node B: both go to A', async () => {
   const browser = consoleBrowser(a.url);
   await browser.signIn({ username: 'admin', password: PASSWORD, project: 'admin', domain: 'Default' });
   const name = sessionCookie(browser.jar)!;
@@ -130,7 +130,15 @@ test('a browser upload staged on node A and cancelled through node B: A drops it
   const id = (await client(a.url, headers).post('/api/console/images', { name: 'cancelled', disk_format: 'qcow2', container_format: 'bare' })).json.id as string;
   assert.equal(await tusUpload({ endpoint: tusEndpoint(a) }, id, qcow2Bytes(4 * CHUNK), { chunkSize: CHUNK, stopAfterChunks: 1, headers }), 'stopped');
   const stagingA = path.join(a.dir, 'data', 'staging');
+  const stagingB = path.join(b.dir, 'data', 'staging');
   assert.ok(readdirSync(stagingA).includes(id));
+
+  // Another tab starts the upload over through B: the creation (POST) goes to A, which replaces its upload.
+  assert.equal(await tusUpload({ endpoint: tusEndpoint(b) }, id, qcow2Bytes(4 * CHUNK), { chunkSize: CHUNK, stopAfterChunks: 2, headers }), 'stopped');
+  assert.ok(!existsSync(stagingB) || readdirSync(stagingB).length === 0, 'nothing staged on B');
+  const head = await fetch(`${tusEndpoint(a)}/${id}`, { method: 'HEAD', headers: { ...headers, 'Tus-Resumable': '1.0.0' } });
+  assert.equal(head.headers.get('upload-offset'), String(2 * CHUNK), 'A holds the new upload');
+  assert.equal(await servingNode(a, id), a.url);
 
   const cancel = await fetch(`${tusEndpoint(b)}/${id}`, { method: 'DELETE', headers: { ...headers, 'Tus-Resumable': '1.0.0' } });
   assert.equal(cancel.status, 204);
