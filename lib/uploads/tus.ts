@@ -135,7 +135,7 @@ export function tusImageId(req: Request): string | null {
   if (req.method === 'POST') {
     for (const pair of (req.headers.get('upload-metadata') ?? '').split(',')) {
       const [key, value] = pair.trim().split(' ');
-      if (key === 'imageId' && value) {
+      if (key === UPLOAD_METADATA.imageId && value) {
         const id = Buffer.from(value, 'base64').toString('utf8').toLowerCase();
         return looksLikeImageId(id) ? id : null;
       }
