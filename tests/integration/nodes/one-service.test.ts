@@ -107,7 +107,9 @@ test('a browser upload started on node A and resumed through node B is forwarded
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('upload-offset'), String(2 * CHUNK));
 
-  assert.equal(await tusUpload({ uploadUrl: `${tusEndpoint(b)}/${id}` }, id, data, { chunkSize: CHUNK, headers }), 'done');
+  // As a browser on B's page sends them: A must see B's Host to accept B's Origin.
+  const fromB = { ...headers, Origin: b.url, 'Sec-Fetch-Site': 'same-origin' };
+  assert.equal(await tusUpload({ uploadUrl: `${tusEndpoint(b)}/${id}` }, id, data, { chunkSize: CHUNK, headers: fromB }), 'done');
   const row = await eventually(`${id} active`, async () => {
     const [r] = await b.query<{ status: string; checksum: string; os_hash_value: string; size: number }>('SELECT status, checksum, os_hash_value, size FROM images WHERE id = ?', [id]);
     return r.status === 'active' ? r : undefined;
