@@ -53,11 +53,6 @@ export async function storedStatus(id: string, client: Db | Tx = db()): Promise<
   return (await client.image.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
 }
 
-/** The ids of live images in `status`. */
-export async function liveImageIdsIn(status: string): Promise<string[]> {
-  return (await db().image.findMany({ where: { status, deleted: false }, select: { id: true } })).map((i) => i.id);
-}
-
 /** The images of these staged uploads, and every image marked uploading (deleted ones included). */
 export async function imagesForStagingSweep(stagedIds: string[]) {
   return db().image.findMany({
