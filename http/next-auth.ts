@@ -3,40 +3,31 @@
 // cookie (encrypted) carries only a session id; the token stays server-side
 // (lib/identity/console-session.ts). Sign-out revokes the token.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { headers } from 'next/headers';
 import { contextFromHeaders, noauthContext, type RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
+import { consoleSecret } from '@/lib/identity/console-secret';
 import { consoleSessionContext, endConsoleSession, signInWithPassword } from '@/lib/identity/console-session';
-
-/** NEXTAUTH_SECRET, or one generated once and kept in the data directory. */
-function consoleSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(/*turbopackIgnore: true*/ getConfig().dataDir, 'console-secret');
-  if (!existsSync(/*turbopackIgnore: true*/ file)) {
-    mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
-    writeFileSync(/*turbopackIgnore: true*/ file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  }
-  return readFileSync(/*turbopackIgnore: true*/ file, 'utf8').trim();
-}
 
 let options: NextAuthOptions | null = null;
 
 /** The client address of the request being handled by next-auth (its authorize() only sees headers). */
 export const signInSource = new AsyncLocalStorage<string | null>();
 
-export function authOptions(): NextAuthOptions {
+/** next-auth's options; the secret is shared by every node (lib/identity/console-secret.ts). */
+export async function authOptions(): Promise<NextAuthOptions> {
+  if (options) return options;
+  const secret = await consoleSecret();
   if (options) return options;
   const config = getConfig();
   // Links and cookies follow the Host the browser used (or the configured public endpoint).
   if (config.publicEndpoint) process.env.NEXTAUTH_URL ??= `${config.publicEndpoint}/api/auth`;
   process.env.AUTH_TRUST_HOST ??= '1';
   options = {
-    secret: consoleSecret(),
+    secret,
     session: { strategy: 'jwt', maxAge: config.identity.tokenExpiration },
     pages: { signIn: '/dashboard/login', error: '/dashboard/login' },
     providers: [
@@ -127,6 +118,6 @@ async function sessionId(h: Headers): Promise<string | null> {
   const cookies = parseCookies(h.get('cookie') ?? '');
   // Behind an HTTPS front end next-auth names the cookie __Secure-...
   const secureCookie = Object.keys(cookies).some((k) => k.startsWith('__Secure-next-auth.session-token'));
-  const jwt = await getToken({ req: { headers: Object.fromEntries(h), cookies } as never, secret: authOptions().secret, secureCookie });
+  const jwt = await getToken({ req: { headers: Object.fromEntries(h), cookies } as never, secret: (await authOptions()).secret, secureCookie });
   return typeof jwt?.sid === 'string' ? jwt.sid : null;
 }

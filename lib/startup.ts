@@ -1,12 +1,14 @@
 // Server start-up: refuse to run with unusable store directories or a bad
-// policy file, warn when nobody is asked who they are (noauth), and put
-// back any upload a crash left in `saving` (Glance would leave it stuck).
+// policy file, warn when nobody is asked who they are (noauth), join the
+// other nodes on the database (repairing the uploads this node's earlier run
+// left: Glance would leave them stuck), settle deletes a stop interrupted.
 import { ConfigError, getConfig, type GlanceConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
 import { stores } from '@/lib/stores';
 import { StoreConfigError } from '@/lib/stores/driver';
-import { isLocationRecorded } from '@/lib/images/repository';
-import { repairInterruptedUploads } from '@/lib/images/status';
+import { settleInterruptedDeletes } from '@/lib/images/interrupted-deletes';
+import { joinNodes } from '@/lib/nodes/heartbeat';
+import { consoleSecret } from '@/lib/identity/console-secret';
 import { bootstrapIdentity } from '@/lib/identity/bootstrap';
 import { identityEnabled } from '@/lib/identity/enabled';
 import { purgeExpiredTokens } from '@/lib/identity/tokens';
@@ -59,8 +61,10 @@ export async function startUp(): Promise<void> {
     }
     throw err;
   }
-  await repairInterruptedUploads();
+  await joinNodes();
   await settleInterruptedDeletes();
+  // Read (or made) now: a sign-in never waits for it, and a database problem shows at start.
+  if (config.authFlavor === 'keystone') await consoleSecret();
   if (identityEnabled()) {
     const { created, openrc } = await bootstrapIdentity(config);
     await purgeExpiredTokens();
@@ -70,14 +74,3 @@ export async function startUp(): Promise<void> {
   logger.info({ bind: `${config.bindHost}:${config.bindPort}`, auth: config.authFlavor, stores: config.stores.backends.map((b) => `${b.id}:${b.type}`), defaultStore: config.stores.defaultBackend }, 'glance-api ready');
 }
 
-/** Image files a restart caught moved aside by a delete: back if the delete was not committed, else removed. */
-async function settleInterruptedDeletes(): Promise<void> {
-  for (const s of stores().all()) {
-    for (const d of await s.detachedData()) {
-      const recorded = await isLocationRecorded(d.location);
-      if (recorded) await s.reattach(d);
-      else await s.purge(d);
-      logger.warn({ store: s.id, location: d.location, restored: Boolean(recorded) }, 'delete interrupted by a restart: settled');
-    }
-  }
-}

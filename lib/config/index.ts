@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { decode } from 'ini';
-import { ConfigError, type Section, all, bool, int, last, signedInt, str } from './ini';
+import { ConfigError, type Section, all, bool, int, last, positiveInt, signedInt, str } from './ini';
 import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
 
 export { ConfigError };
@@ -19,6 +19,10 @@ export interface GlanceConfig {
   bindPort: number;
   /** Base URL that clients reach us at (Glance's public_endpoint); null = from the Host header. */
   publicEndpoint: string | null;
+  /** This node's own URL, reachable by the other nodes (Glance's worker_self_reference_url); null = one node. */
+  workerSelfReferenceUrl: string | null;
+  /** Seconds between this node's heartbeats; a node silent for 4 of its intervals is taken as dead. */
+  nodeHeartbeatInterval: number;
   imageSizeCap: number;
   /** Seconds a client connection may stay silent before it is closed; 0 = never (Glance's client_socket_timeout). */
   clientSocketTimeout: number;
@@ -91,6 +95,23 @@ const DEFAULT_IMAGE_SIZE_CAP = 1099511627776; // 1 TiB, Glance's default
 const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
 const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
 const DEFAULT_CLIENT_SOCKET_TIMEOUT = 900; // Glance's default, seconds
+const DEFAULT_NODE_HEARTBEAT_INTERVAL = 5; // seconds: a dead node's uploads are repaired within ~25 s
+
+/** worker_self_reference_url: an http(s) URL without path, as the other nodes reach this one. */
+function selfReferenceUrl(raw: string | undefined): string | null {
+  const v = (raw ?? '').trim().replace(/\/+$/, '');
+  if (v === '') return null;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new ConfigError(`[DEFAULT] worker_self_reference_url must be a URL such as http://10.0.0.11:9292, got "${v}"`);
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username) {
+    throw new ConfigError(`[DEFAULT] worker_self_reference_url must be http(s)://HOST[:PORT] without a path, got "${v}"`);
+  }
+  return v;
+}
 
 /** `file:///path` (Glance's form) or a bare path; default <data_dir>/staging. */
 function stagingDirOf(raw: string | undefined, dataDir: string, baseDir: string): string {
@@ -153,6 +174,8 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     bindHost: (last(dflt.bind_host) ?? '').trim() || '0.0.0.0',
     bindPort: int('DEFAULT', 'bind_port', last(dflt.bind_port), 9292),
     publicEndpoint: (last(dflt.public_endpoint) ?? '').trim().replace(/\/+$/, '') || null,
+    workerSelfReferenceUrl: selfReferenceUrl(last(dflt.worker_self_reference_url)),
+    nodeHeartbeatInterval: positiveInt('DEFAULT', 'node_heartbeat_interval', last(dflt.node_heartbeat_interval), DEFAULT_NODE_HEARTBEAT_INTERVAL),
     imageSizeCap: int('DEFAULT', 'image_size_cap', last(dflt.image_size_cap), DEFAULT_IMAGE_SIZE_CAP),
     clientSocketTimeout: int('DEFAULT', 'client_socket_timeout', last(dflt.client_socket_timeout), DEFAULT_CLIENT_SOCKET_TIMEOUT),
     authFlavor: flavor,

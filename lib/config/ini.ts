@@ -21,6 +21,13 @@ export function int(section: string, key: string, raw: string | undefined, fallb
   return n;
 }
 
+/** An integer of at least 1. */
+export function positiveInt(section: string, key: string, raw: string | undefined, fallback: number): number {
+  const n = int(section, key, raw, fallback);
+  if (n < 1) throw new ConfigError(`[${section}] ${key} must be at least 1, got "${raw}"`);
+  return n;
+}
+
 /** oslo.config's boolean spellings. */
 export function bool(section: string, key: string, raw: string | boolean | undefined, fallback: boolean): boolean {
   const v = String(raw ?? '').trim().toLowerCase();

@@ -53,11 +53,6 @@ export async function storedStatus(id: string, client: Db | Tx = db()): Promise<
   return (await client.image.findUnique({ where: { id }, select: { status: true } }))?.status ?? null;
 }
 
-/** The ids of live images in `status`. */
-export async function liveImageIdsIn(status: string): Promise<string[]> {
-  return (await db().image.findMany({ where: { status, deleted: false }, select: { id: true } })).map((i) => i.id);
-}
-
 /** The images of these staged uploads, and every image marked uploading (deleted ones included). */
 export async function imagesForStagingSweep(stagedIds: string[]) {
   return db().image.findMany({
@@ -87,6 +82,21 @@ export async function addActiveLocation(tx: Tx, imageId: string, location: strin
 export async function isLocationRecorded(location: string, imageId?: string): Promise<boolean> {
   const where = { value: location, deleted: false, ...(imageId === undefined ? {} : { imageId }) };
   return (await db().imageLocation.findFirst({ where, select: { id: true } })) !== null;
+}
+
+/**
+ * Is the location live, read once any delete of its image in progress has
+ * committed or rolled back (its image row locked first)? For data found set
+ * aside by a delete: on a store shared by several nodes, another node may be
+ * in the middle of that delete.
+ */
+export async function isLocationRecordedAfterDeletes(location: string): Promise<boolean> {
+  const row = await db().imageLocation.findFirst({ where: { value: location }, select: { imageId: true } });
+  if (!row) return false;
+  return inTransaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM images WHERE id = ${row.imageId} FOR UPDATE`;
+    return (await tx.imageLocation.findFirst({ where: { value: location, deleted: false }, select: { id: true } })) !== null;
+  });
 }
 
 /** A new image row, with its properties and tags. */

@@ -9,15 +9,22 @@ import { Conflict } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { stores } from '@/lib/stores';
 import type { StoredData } from '@/lib/stores/driver';
-import { serverActor, type Actor } from './actor';
+import { recordServingNode, releaseUpload } from '@/lib/nodes/upload-owners';
+import type { Actor } from './actor';
 import { recordEvent } from './events';
 import { addStoredLocation } from './locations';
-import { inTransaction, isLocationRecorded, liveImageIdsIn, storedStatus, updateStatusIf, type Tx } from './repository';
+import { inTransaction, isLocationRecorded, storedStatus, updateStatusIf, type Tx } from './repository';
 import { allowsAction, assertAction, InvalidTransitionError, type ImageStatus, type TransitionAction } from './state-machine';
+
+/** Statuses in which a node is receiving or importing the image's data. */
+const IN_PROGRESS: ReadonlySet<string> = new Set(['saving', 'uploading', 'importing']);
 
 /**
  * Move an image from `from` to `to` because of `action`, if the table allows
  * it and nobody changed the status meanwhile; InvalidTransitionError if not.
+ * Entering an upload status records this node as the one serving it; leaving
+ * it (or a queued image's staged upload) forgets the node, in the same
+ * transaction, so another node's repair sees exactly who serves what.
  */
 export async function changeStatus(
   tx: Tx,
@@ -33,6 +40,8 @@ export async function changeStatus(
   if (!(await updateStatusIf(tx, imageId, from, { ...columns, status: to }))) {
     throw new InvalidTransitionError((await storedStatus(imageId, tx)) ?? 'deleted', to);
   }
+  if (IN_PROGRESS.has(to)) await recordServingNode(tx, imageId);
+  else if (from === 'queued' || IN_PROGRESS.has(from)) await releaseUpload(tx, imageId);
   await recordEvent(tx, actor, { imageId, action, from, to, reason });
 }
 
@@ -118,11 +127,14 @@ export function settleUnconfirmedActivation(actor: Actor, id: string, from: 'sav
   });
 }
 
-/** Start-up: uploads a stop caught in `saving` go back to queued, with whatever they had written removed. */
-export async function repairInterruptedUploads(): Promise<void> {
-  for (const id of await liveImageIdsIn('saving')) {
-    // A `saving` image has no location yet: any file of its id is unrecorded.
-    await restoreToQueued(serverActor('startup-repair'), id, 'saving', 'reset_after_restart', 'the server stopped during the upload', 'unrecorded');
-    logger.warn({ imageId: id }, 'upload interrupted by a restart: image returned to queued');
-  }
+/**
+ * An upload whose node stopped: back to queued first (so that node, should it
+ * still finish, finds the image moved on and keeps nothing), then whatever
+ * it left in the stores removed. False when the image had already moved on.
+ */
+export async function requeueOrphanedUpload(actor: Actor, id: string, from: 'saving' | 'uploading' | 'importing', action: TransitionAction, reason: string): Promise<boolean> {
+  if (!(await moveIfAt(actor, id, from, 'queued', action, reason))) return false;
+  // An upload or import has no location recorded: any data of its id is unrecorded.
+  if (from !== 'uploading') await Promise.all(stores().all().map((s) => s.removeUnrecorded(id)));
+  return true;
 }

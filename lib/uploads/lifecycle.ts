@@ -15,6 +15,8 @@ import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { ContentInspection } from '@/lib/images/content-check';
 import { targetStore } from '@/lib/images/upload-download';
 import { logger } from '@/lib/log';
+import { thisNode } from '@/lib/nodes/identity';
+import { releaseUploadOf } from '@/lib/nodes/upload-owners';
 import { stores } from '@/lib/stores';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
@@ -51,7 +53,8 @@ export async function finishStaging(actor: Actor, id: string, size: number): Pro
 /** Cancel (tus termination) or expiry: staged data gone, image back to queued. */
 export async function abandonUpload(actor: Actor, id: string, action: 'upload_cancelled' | 'upload_expired', reason: string): Promise<void> {
   await removeStaged(id);
-  await restoreToQueued(actor, id, 'uploading', action, reason);
+  // Still queued (no chunk arrived): only the record that this node stages it goes.
+  if (!(await restoreToQueued(actor, id, 'uploading', action, reason))) await releaseUploadOf(id, thisNode().id);
 }
 
 /**

@@ -1,11 +1,14 @@
-// Keeping the staging area honest: at start-up, finish (or undo) imports a
-// restart interrupted; then, periodically, expire staged uploads that stopped
-// making progress and drop staged data no image is waiting for.
+// Keeping this node's staging area honest, periodically: expire staged
+// uploads that stopped making progress and drop staged data no image is
+// waiting for (or that another node has taken over). Imports a restart
+// interrupted are resumed by the start-up repair (lib/nodes/repair.ts).
 import { getConfig } from '@/lib/config';
 import { serverActor } from '@/lib/images/actor';
-import { liveImageIdsIn, imagesForStagingSweep } from '@/lib/images/repository';
+import { imagesForStagingSweep } from '@/lib/images/repository';
 import { logger } from '@/lib/log';
-import { abandonUpload, finishStaging, importStaged } from './lifecycle';
+import { thisNode } from '@/lib/nodes/identity';
+import { servingNodes } from '@/lib/nodes/upload-owners';
+import { abandonUpload, finishStaging } from './lifecycle';
 import { findStaged, lastActivity, listStaged, removeStaged } from './staging';
 
 const sweeper = serverActor('staging-sweeper');
@@ -13,25 +16,20 @@ const WAITING = new Set(['queued', 'uploading', 'importing']);
 /** A finished upload's own request starts its import; only one idle this long was left behind. */
 const SETTLE_MS = 30_000;
 
-/** Imports cut short by a restart run again from their (complete) staged file. */
-export async function resumeInterruptedImports(): Promise<void> {
-  for (const id of await liveImageIdsIn('importing')) {
-    logger.warn({ imageId: id }, 'import interrupted by a restart: importing again');
-    void importStaged(serverActor('startup-repair'), id).catch((err) => logger.error({ err, imageId: id }, 'resumed import failed'));
-  }
-}
-
 export async function sweepStaging(now = Date.now()): Promise<void> {
   const expiryMs = getConfig().stagingExpirySeconds * 1000;
   const expired = (d: Date | null) => d === null || now - d.getTime() > expiryMs;
   const staged = new Set(await listStaged());
   const images = await imagesForStagingSweep([...staged]);
   const byId = new Map(images.map((i) => [i.id, i]));
+  // Uploads recorded for another node are not this one's to expire; an upload begun before nodes were recorded has none.
+  const nodes = await servingNodes(images.map((i) => i.id));
+  const mine = (id: string) => (nodes.get(id) ?? thisNode().id) === thisNode().id;
 
   for (const id of staged) {
     const image = byId.get(id);
-    if (!image || image.deleted || !WAITING.has(image.status)) {
-      await removeStaged(id); // its image is gone or got data another way
+    if (!image || image.deleted || !WAITING.has(image.status) || !mine(id)) {
+      await removeStaged(id); // its image is gone, got data another way, or another node took the upload over
       continue;
     }
     const upload = await findStaged(id);
@@ -46,7 +44,7 @@ export async function sweepStaging(now = Date.now()): Promise<void> {
   }
   // Images marked uploading whose staged data vanished (e.g. staging wiped by hand).
   for (const image of images) {
-    if (image.status === 'uploading' && !image.deleted && !staged.has(image.id) && expired(image.updatedAt)) {
+    if (image.status === 'uploading' && !image.deleted && mine(image.id) && !staged.has(image.id) && expired(image.updatedAt)) {
       await abandonUpload(sweeper, image.id, 'upload_expired', 'the staged data is gone');
     }
   }
@@ -55,7 +53,6 @@ export async function sweepStaging(now = Date.now()): Promise<void> {
 const processGlobals = globalThis as unknown as { glanceStagingSweeper?: NodeJS.Timeout };
 
 export async function startUploadMaintenance(): Promise<void> {
-  await resumeInterruptedImports();
   if (processGlobals.glanceStagingSweeper) return;
   const periodMs = Math.min(60_000, Math.max(1000, (getConfig().stagingExpirySeconds * 1000) / 2));
   let running = false;

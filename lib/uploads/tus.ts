@@ -14,6 +14,8 @@ import { logger } from '@/lib/log';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { storageError } from '@/lib/stores/errors';
 import { enforceOnImage } from '@/lib/policy';
+import { db } from '@/lib/db/client';
+import { recordServingNode } from '@/lib/nodes/upload-owners';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
 import { checkUploadStore } from './store-choice';
@@ -90,6 +92,8 @@ function createServer(): Server {
         assertCanStage(image.status);
         // A fresh start replaces whatever an earlier tab staged for this image.
         await removeStaged(id);
+        // This node is the upload's stage host: the other nodes send its requests here.
+        await recordServingNode(db(), id);
       } else if (req.method === 'PATCH' && (await findStaged(id))) {
         // Only for an upload that exists: a late chunk after a cancel must not revive the image.
         await markUploading(ctx(), id, image.status);
@@ -121,6 +125,27 @@ function createServer(): Server {
     );
   });
   return server;
+}
+
+/**
+ * The image a tus request is about: the last path segment, or for a creation
+ * (POST) the imageId in its Upload-Metadata; null when there is none.
+ */
+export function tusImageId(req: Request): string | null {
+  if (req.method === 'POST') {
+    for (const pair of (req.headers.get('upload-metadata') ?? '').split(',')) {
+      const [key, value] = pair.trim().split(' ');
+      if (key === UPLOAD_METADATA.imageId && value) {
+        const id = Buffer.from(value, 'base64').toString('utf8').toLowerCase();
+        return looksLikeImageId(id) ? id : null;
+      }
+    }
+    return null;
+  }
+  const path = new URL(req.url).pathname;
+  if (!path.startsWith(`${TUS_PATH}/`)) return null;
+  const id = path.slice(TUS_PATH.length + 1).toLowerCase();
+  return looksLikeImageId(id) ? id : null; // an id needs no percent-decoding
 }
 
 const processGlobals = globalThis as unknown as { glanceTus?: Server };

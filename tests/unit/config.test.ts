@@ -156,6 +156,20 @@ test('node_staging_uri: file:// URIs and paths; other schemes are refused by nam
   assert.equal(refusal('[DEFAULT]\nnode_staging_uri = s3://bucket/x\n'), '[DEFAULT] node_staging_uri must be a file:// URI, got "s3://bucket/x"');
 });
 
+test('several nodes: worker_self_reference_url (an http(s) URL without a path) and node_heartbeat_interval', () => {
+  const one = parse('');
+  assert.equal(one.workerSelfReferenceUrl, null);
+  assert.equal(one.nodeHeartbeatInterval, 5);
+  const c = parse('[DEFAULT]\nworker_self_reference_url = http://10.0.0.11:9292/\nnode_heartbeat_interval = 2\n');
+  assert.equal(c.workerSelfReferenceUrl, 'http://10.0.0.11:9292');
+  assert.equal(c.nodeHeartbeatInterval, 2);
+  assert.equal(parse('[DEFAULT]\nworker_self_reference_url = https://api-1.example.org\n').workerSelfReferenceUrl, 'https://api-1.example.org');
+  assert.match(refusal('[DEFAULT]\nworker_self_reference_url = 10.0.0.11:9292\n'), /\[DEFAULT\] worker_self_reference_url must be/);
+  assert.match(refusal('[DEFAULT]\nworker_self_reference_url = http://10.0.0.11:9292/glance\n'), /without a path, got "http:\/\/10.0.0.11:9292\/glance"/);
+  assert.match(refusal('[DEFAULT]\nworker_self_reference_url = ftp://10.0.0.11\n'), /worker_self_reference_url must be http\(s\)/);
+  assert.match(refusal('[DEFAULT]\nnode_heartbeat_interval = 0\n'), /\[DEFAULT\] node_heartbeat_interval must be at least 1, got "0"/);
+});
+
 test('[identity]: values, an empty admin_openrc turns the file off, OS_BOOTSTRAP_* override', () => {
   const text = '[identity]\ntoken_expiration = 600\nlockout_failure_attempts = 3\nlockout_duration = 900\nlogin_throttle_failures = 0\nlogin_throttle_window = 30\nregion_id = Lab\nbootstrap_username = root\nbootstrap_password = s3cret\nbootstrap_project_name = ops\nadmin_openrc =\n';
   assert.deepEqual(parse(text).identity, {

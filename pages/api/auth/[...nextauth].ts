@@ -7,8 +7,9 @@ import NextAuth from 'next-auth';
 import { authOptions, signInSource } from '@/http/next-auth';
 import { peerAddress } from '@/http/peer';
 
-export default function auth(req: NextApiRequest, res: NextApiResponse) {
-  return signInSource.run(peerAddress(req), () => NextAuth(req, res, authOptions()));
+export default async function auth(req: NextApiRequest, res: NextApiResponse) {
+  const options = await authOptions();
+  return signInSource.run(peerAddress(req), () => NextAuth(req, res, options));
 }
 
 // A sign-in form is a few hundred bytes: Next's body parser stops reading (413) past this.
