@@ -1,8 +1,10 @@
 // A TCP relay between a client and a real server, to make the path slow or
 // broken on demand: pause() stops forwarding (a stalled S3), cut() drops
 // every connection and refuses new ones (S3 gone), restore() listens again
-// on the same port.
+// on the same port. With `tls`, clients speak TLS to the relay (an https
+// front for a plain-http server).
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 
 export class TcpRelay {
   private server: Server | null = null;
@@ -10,10 +12,13 @@ export class TcpRelay {
   private paused = false;
   port = 0;
 
-  constructor(private readonly target: { host: string; port: number }) {}
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly tls: { key: string; cert: string } | null = null,
+  ) {}
 
   async start(): Promise<this> {
-    this.server = createServer((client) => {
+    const accept = (client: Socket) => {
       const upstream = connect(this.target.port, this.target.host);
       const pair: [Socket, Socket] = [client, upstream];
       this.pairs.add(pair);
@@ -28,14 +33,15 @@ export class TcpRelay {
       client.pipe(upstream);
       upstream.pipe(client);
       if (this.paused) this.hold(pair);
-    });
+    };
+    this.server = this.tls ? createTlsServer(this.tls, accept) : createServer(accept);
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;
     return this;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** Stop moving bytes in both directions; connections stay open. */

@@ -8,7 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,6 +158,16 @@ const refuseAtEnd = (): ContentObserver & { seen: number } => ({
   },
 });
 
+/** Poll `probe` until `ok` says yes (at most 10 s); the last value either way. */
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await probe();
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const s = createServer();
@@ -283,8 +294,8 @@ describe('uploads', () => {
     let listedDuring = NOTHING;
     async function* hangsUp() {
       for await (const c of chunksOf(data, 64 * 1024, async (n) => {
-        // Parts are on their way: the multipart upload exists.
-        if (n === 15 * MiB) listedDuring = await leftovers(id);
+        // Parts are on their way: wait until the multipart upload exists.
+        if (n === 15 * MiB) listedDuring = await until(() => leftovers(id), (l) => l.uploads === 1);
       })) yield c;
       throw new Error('client closed the connection');
     }
@@ -430,6 +441,31 @@ describe('reachability, credentials and configuration', () => {
     ]) {
       const err = await rejects(op(), StorageUnavailable);
       assert.equal(err.status, 503);
+    }
+  });
+
+  test('https with s3_store_cacert: an s3+https location; without the CA bundle, StorageUnavailable', async () => {
+    const key = path.join(tmp, 'tls.key');
+    const cert = path.join(tmp, 'tls.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const target = new URL(ENDPOINT);
+    const front = await new TcpRelay({ host: target.hostname, port: Number(target.port) }, { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') }).start();
+    try {
+      const trusted = storeWith({ host: front.url, cacert: cert });
+      await trusted.verify();
+      const data = randomBytes(6 * MiB);
+      const id = randomUUID();
+      const stored = await trusted.add(id, chunksOf(data), { expectedSize: null, cap: 1024 * MiB });
+      assert.equal(stored.location, `s3+https://127.0.0.1:${front.port}/${BUCKET}/${id}`);
+      assert.equal(stored.checksum, md5(data));
+      assert.equal(md5(await read(stored.location, 0, data.byteLength - 1, trusted)), md5(data));
+
+      const untrusting = storeWith({ host: front.url });
+      await untrusting.verify(); // a warning only
+      await rejects(untrusting.readable(stored.location), StorageUnavailable);
+    } finally {
+      await front.stop();
     }
   });
 
