@@ -11,6 +11,8 @@ export class TcpRelay {
   private readonly pairs = new Set<[Socket, Socket]>();
   private paused = false;
   port = 0;
+  /** Request heads seen from clients (the start of each chunk that begins an HTTP request). */
+  readonly requestHeads: string[] = [];
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -30,6 +32,10 @@ export class TcpRelay {
           upstream.destroy();
         });
       }
+      client.on('data', (chunk: Buffer) => {
+        const text = chunk.subarray(0, 4096).toString('latin1');
+        if (/^[A-Z]+ \S+ HTTP\/1\.1\r\n/.test(text)) this.requestHeads.push(text.split('\r\n\r\n')[0]);
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       if (this.paused) this.hold(pair);

@@ -19,7 +19,7 @@ export function createClient(id: string, c: S3BackendConfig): S3Client {
   const where = endpointSettings(c.host, c.regionName, c.bucketUrlFormat);
   // Parts of several uploads and downloads in flight at once; more than the SDK's 50 would queue.
   const maxSockets = Math.max(50, c.threadPools * 4);
-  return new S3Client({
+  const client = new S3Client({
     endpoint: where.endpoint,
     region: where.region,
     forcePathStyle: where.forcePathStyle,
@@ -43,4 +43,21 @@ export function createClient(id: string, c: S3BackendConfig): S3Client {
       },
     },
   });
+  // botocore's rule (S3SigV4Auth._should_sha256_sign_payload), which Glance's
+  // client follows: upload bodies are signed over plain http, not over TLS,
+  // where hashing every part with SHA-256 would only cost CPU on both ends.
+  if (where.endpoint.startsWith('https://')) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (UPLOADS.has(context.commandName ?? '')) {
+          (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+        }
+        return next(args);
+      },
+      { step: 'build', name: 'glanceUnsignedUploadBodies' },
+    );
+  }
+  return client;
 }
+
+const UPLOADS = new Set(['PutObjectCommand', 'UploadPartCommand']);

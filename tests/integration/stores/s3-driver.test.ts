@@ -401,6 +401,10 @@ describe('a slow or failing S3', () => {
     const stored = await adding;
     assert.equal(stored.checksum, md5(data));
     assert.equal(stored.location, `s3://127.0.0.1:${relay.port}/${BUCKET}/${id}`);
+    // Over plain http every part body is signed (its SHA-256 in the signature), as botocore does.
+    const parts = relay.requestHeads.filter((h) => /^PUT \S*partNumber=/.test(h));
+    assert.equal(parts.length, 24);
+    for (const h of parts) assert.match(h, /\r\nx-amz-content-sha256: [0-9a-f]{64}\r\n/i);
   });
 
   test('S3 gone mid-upload: StorageUnavailable (503); the parts left behind go with removePartial once it is back', async () => {
@@ -460,6 +464,10 @@ describe('reachability, credentials and configuration', () => {
       assert.equal(stored.location, `s3+https://127.0.0.1:${front.port}/${BUCKET}/${id}`);
       assert.equal(stored.checksum, md5(data));
       assert.equal(md5(await read(stored.location, 0, data.byteLength - 1, trusted)), md5(data));
+      // Over TLS the part bodies are not hashed for the signature (botocore's rule).
+      const parts = front.requestHeads.filter((h) => /^PUT \S*partNumber=/.test(h));
+      assert.equal(parts.length, 2);
+      for (const h of parts) assert.match(h, /\r\nx-amz-content-sha256: UNSIGNED-PAYLOAD\r\n/i);
 
       const untrusting = storeWith({ host: front.url });
       await untrusting.verify(); // a warning only
