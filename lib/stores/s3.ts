@@ -20,7 +20,7 @@ import { IngestPipeline, type ContentObserver } from './ingest';
 import { createClient } from './s3/client';
 import { copyRange } from './s3/download';
 import { describe, isMissing, storeError, type Operation } from './s3/errors';
-import { buildLocation, parseLocation, regionOfHost, sameService, sameTransport, schemeOf, serviceOf } from './s3/location';
+import { buildLocation, parseLocation, sameService, sameTransport, schemeOf, serviceOf } from './s3/location';
 import { configProblem, MiB, type S3Backend, type S3BackendConfig } from './s3/options';
 import { abortMultipartUploads, ObjectUpload } from './s3/upload';
 
@@ -119,12 +119,14 @@ export class S3Store implements StoreDriver {
     this.bucketReady = true;
   }
 
-  /** glance_store's _create_bucket: a LocationConstraint only for a region it knows (us-east-1 takes none). */
+  /**
+   * glance_store's _create_bucket. Its LocationConstraint (s3_store_region_name,
+   * else the Amazon host's region, none for us-east-1 or any other host) is
+   * what the SDK adds by itself from the client's region (see location.ts).
+   */
   private async createBucket(imageId: string): Promise<void> {
-    const region = this.cfg.regionName || regionOfHost(this.cfg.host);
-    const constraint = region && region !== 'us-east-1' ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {};
     try {
-      await this.client.send(new CreateBucketCommand({ Bucket: this.cfg.bucket, ...constraint }));
+      await this.client.send(new CreateBucketCommand({ Bucket: this.cfg.bucket }));
       logger.info({ store: this.id, bucket: this.cfg.bucket }, 'created the S3 bucket (s3_store_create_bucket_on_put)');
     } catch (err) {
       // Another node created it first.

@@ -4,7 +4,9 @@
 // checks, and credentials that never show in a location, an error or a log.
 //
 // Needs TEST_S3_ENDPOINT (http://host:port), TEST_S3_ACCESS_KEY,
-// TEST_S3_SECRET_KEY and TEST_S3_REGION; creates and removes its own buckets.
+// TEST_S3_SECRET_KEY and TEST_S3_REGION (one the service creates buckets in:
+// us-east-1 or, for RGW, its zonegroup's api_name, 'default' on a fresh
+// cluster); creates and removes its own buckets.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
