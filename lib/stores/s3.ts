@@ -12,16 +12,25 @@ import {
   HeadObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { BackendConfig, S3BackendConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
-import type { AddOptions, ChunkSink, DetachedData, StoreDriver, StoredData } from './driver';
+import {
+  SizeLimitExceeded,
+  StoreConfigError,
+  UploadAborted,
+  type AddOptions,
+  type ChunkSink,
+  type DetachedData,
+  type StoreDriver,
+  type StoredData,
+} from './driver';
 import { StorageFull, storageError, StorageUnavailable } from './errors';
-import { SizeLimitExceeded, StoreConfigError, UploadAborted } from './filesystem';
 import { IngestPipeline, type ContentObserver } from './ingest';
 import { createClient } from './s3/client';
 import { copyRange } from './s3/download';
 import { describe, isMissing, storeError, type Operation } from './s3/errors';
 import { buildLocation, parseLocation, sameService, sameTransport, schemeOf, serviceOf } from './s3/location';
-import { configProblem, MiB, type S3Backend, type S3BackendConfig } from './s3/options';
+import { configProblem, MiB } from './s3/options';
 import { abortMultipartUploads, ObjectUpload } from './s3/upload';
 
 /** S3's limit on the parts of one multipart upload (glance_store's MAX_PART_NUM). */
@@ -30,8 +39,6 @@ const MAX_PARTS = 10_000;
 const VERIFY_TIMEOUT_MS = 5_000;
 /** adopt() reads the staged file in chunks of this size. */
 const READ_CHUNK = 1 * MiB;
-
-export type { S3Backend, S3BackendConfig };
 
 export class S3Store implements StoreDriver {
   readonly type = 's3' as const;
@@ -44,7 +51,8 @@ export class S3Store implements StoreDriver {
   /** Known to exist (checked or created); reset when S3 says it is gone. */
   private bucketReady = false;
 
-  constructor(backend: S3Backend) {
+  constructor(backend: BackendConfig) {
+    if (!backend.s3) throw new Error(`[${backend.section}] is not an s3 store`);
     this.id = backend.id;
     this.description = backend.description;
     this.weight = backend.weight;
@@ -177,7 +185,7 @@ export class S3Store implements StoreDriver {
       opts.check?.conclude();
       await upload.finish();
       ok = true;
-      return { location: buildLocation(this.cfg.host, this.cfg.bucket, imageId), size: sink.size, ...digests };
+      return { location: buildLocation(this.cfg.host, this.cfg.bucket, imageId), store: this.id, size: sink.size, ...digests };
     } catch (err) {
       throw storageError(err);
     } finally {

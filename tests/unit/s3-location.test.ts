@@ -11,7 +11,8 @@ import {
   sameService,
   sameTransport,
 } from '../../lib/stores/s3/location';
-import { configProblem, type S3BackendConfig } from '../../lib/stores/s3/options';
+import type { S3BackendConfig } from '../../lib/config';
+import { configProblem } from '../../lib/stores/s3/options';
 
 test('locations as glance_store writes them, without the credentials it puts before the host', () => {
   // glance_store wrote s3://ACCESS:SECRET@127.0.0.1:47480/gsref/img-1 for s3_store_host = http://127.0.0.1:47480.

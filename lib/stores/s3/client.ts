@@ -7,7 +7,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { logger } from '@/lib/log';
 import { endpointSettings } from './location';
-import type { S3BackendConfig } from './options';
+import type { S3BackendConfig } from '@/lib/config';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** No byte in either direction for this long: the request fails (botocore's read_timeout). */

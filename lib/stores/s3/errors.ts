@@ -5,7 +5,7 @@
 import { GlanceError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import { DataNotDeletable, StorageFull, StorageUnavailable, StorageWriteDenied } from '../errors';
-import { ImageDataGone } from '../filesystem';
+import { ImageDataGone } from '../driver';
 
 export type Operation = 'read' | 'write' | 'delete' | 'check';
 

@@ -1,34 +1,9 @@
-// The options of one S3 backend, with Glance's names and rules
-// (glance_store/_drivers/s3.py configure_add and _create_s3_client).
+// The start-up check of one S3 backend's options, with Glance's rules
+// (glance_store/_drivers/s3.py configure_add and _create_s3_client) beyond
+// what lib/config already refuses.
 import { accessSync, constants } from 'node:fs';
+import type { S3BackendConfig } from '@/lib/config';
 import { isDnsBucketName } from './location';
-
-/** As lib/config reads a `[<backend id>]` (or single-store `[glance_store]`) section with s3_store_* options. */
-export interface S3BackendConfig {
-  host: string;
-  regionName: string | null;
-  accessKey: string;
-  secretKey: string;
-  bucket: string;
-  createBucketOnPut: boolean;
-  bucketUrlFormat: 'auto' | 'virtual' | 'path';
-  /** MB */
-  largeObjectSize: number;
-  /** MB */
-  largeObjectChunkSize: number;
-  threadPools: number;
-  cacert: string | null;
-}
-
-/** One configured s3 backend: what the driver is built from. */
-export interface S3Backend {
-  id: string;
-  description: string | null;
-  weight: number;
-  /** The INI section the options came from ('glance_store' in single-store mode). */
-  section: string;
-  s3: S3BackendConfig;
-}
 
 export const MiB = 1024 * 1024;
 /** glance_store's DEFAULT_LARGE_OBJECT_MIN_CHUNK_SIZE, also S3's smallest part. */

@@ -27,27 +27,20 @@ import {
   ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
 } from '@aws-sdk/client-s3';
-import { S3Store, type S3BackendConfig } from '../../../lib/stores/s3';
+import type { S3BackendConfig } from '../../../lib/config';
+import { S3Store } from '../../../lib/stores/s3';
 import { abortMultipartUploads } from '../../../lib/stores/s3/upload';
-import { ImageDataGone, SizeLimitExceeded, StoreConfigError, UploadAborted } from '../../../lib/stores/filesystem';
+import { ImageDataGone, SizeLimitExceeded, StoreConfigError, UploadAborted, type ChunkSink } from '../../../lib/stores/driver';
 import { StorageUnavailable, StorageWriteDenied } from '../../../lib/stores/errors';
 import type { ContentObserver } from '../../../lib/stores/ingest';
-import type { ChunkSink } from '../../../lib/stores/driver';
 import { logger } from '../../../lib/log';
+import { freshBucketName, s3, testS3 } from '../../helpers/s3';
 import { TcpRelay } from '../../helpers/tcp-relay';
 
-function env(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: this test needs a real S3 endpoint (Ceph RGW)`);
-  return v;
-}
-const ENDPOINT = env('TEST_S3_ENDPOINT');
-const ACCESS = env('TEST_S3_ACCESS_KEY');
-const SECRET = env('TEST_S3_SECRET_KEY');
-const REGION = env('TEST_S3_REGION');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const { endpoint: ENDPOINT, accessKey: ACCESS, secretKey: SECRET, region: REGION } = testS3();
 
 const MiB = 1024 * 1024;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
@@ -64,16 +57,9 @@ for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as cons
   };
 }
 
-const direct = new S3Client({
-  endpoint: ENDPOINT,
-  region: REGION,
-  forcePathStyle: true,
-  credentials: { accessKeyId: ACCESS, secretAccessKey: SECRET },
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
-const run = randomUUID().slice(0, 8);
-const BUCKET = `glance-s3drv-${run}`;
+// The suite's client for the test RGW, independent of the driver under test.
+const direct = s3();
+const BUCKET = freshBucketName('s3drv');
 const buckets = new Set<string>();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'glance-s3drv-'));
 
@@ -95,7 +81,7 @@ function options(over: Partial<S3BackendConfig> = {}): S3BackendConfig {
 }
 
 function storeWith(over: Partial<S3BackendConfig> = {}): S3Store {
-  return new S3Store({ id: 'ceph', description: 'Ceph RGW', weight: 0, section: 'ceph', s3: options(over) });
+  return new S3Store({ id: 'ceph', type: 's3', description: 'Ceph RGW', weight: 0, section: 'ceph', s3: options(over) });
 }
 
 const store = storeWith();
@@ -206,7 +192,6 @@ after(async () => {
     await direct.send(new DeleteBucketCommand({ Bucket: bucket }));
   }
   rmSync(tmp, { recursive: true, force: true });
-  direct.destroy();
 });
 
 describe('uploads', () => {
@@ -309,7 +294,7 @@ describe('uploads', () => {
   test('content refused at conclude(): the object never existed, multipart or single PUT', async () => {
     // A versioned bucket keeps every object ever written (a delete only adds a marker):
     // an object completed and then removed would show.
-    const bucket = `glance-s3drv-${run}-versioned`;
+    const bucket = freshBucketName('s3drv-versioned');
     await direct.send(new CreateBucketCommand({ Bucket: bucket }));
     buckets.add(bucket);
     await direct.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
@@ -487,7 +472,7 @@ describe('reachability, credentials and configuration', () => {
   });
 
   test('s3_store_create_bucket_on_put: off, a missing bucket fails the upload; on, the first upload creates it', async () => {
-    const bucket = `glance-s3drv-${run}-new`;
+    const bucket = freshBucketName('s3drv-new');
     buckets.add(bucket);
     const off = storeWith({ bucket });
     await off.verify();
