@@ -57,13 +57,12 @@ class HashWorker {
   private ensure(): Worker {
     if (this.worker) return this.worker;
     const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
     w.on('message', (m: Reply) => {
       const h = this.jobs.get(m.job);
       if (!h) return;
       if (m.type === 'done') h.onDone(m.slot);
       else {
-        this.jobs.delete(m.job);
+        this.forget(m.job);
         h.onDigest(m.hex);
       }
     });
@@ -74,13 +73,23 @@ class HashWorker {
     };
     w.on('error', fail);
     w.on('exit', (code) => fail(new Error(`${this.algo} hash worker exited with code ${code}`)));
+    // Only after the listeners: adding a 'message' listener refs the worker's port again,
+    // and an idle worker must not keep the process alive.
+    w.unref();
     this.worker = w;
     return w;
   }
 
   start(job: number, buffer: SharedArrayBuffer, handlers: JobHandlers): void {
     this.jobs.set(job, handlers);
-    this.ensure().postMessage({ type: 'start', job, algo: this.algo, buffer });
+    const w = this.ensure();
+    w.ref(); // a job waits for its replies
+    w.postMessage({ type: 'start', job, algo: this.algo, buffer });
+  }
+
+  private forget(job: number): void {
+    this.jobs.delete(job);
+    if (this.jobs.size === 0) this.worker?.unref();
   }
 
   update(job: number, slot: number, offset: number, length: number): void {
@@ -92,7 +101,7 @@ class HashWorker {
   }
 
   drop(job: number): void {
-    this.jobs.delete(job);
+    this.forget(job);
     this.worker?.postMessage({ type: 'drop', job });
   }
 }

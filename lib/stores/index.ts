@@ -4,14 +4,13 @@ import { getConfig, type BackendConfig, type StoresConfig } from '@/lib/config';
 import { pyJson } from '@/lib/http/py-json';
 import type { StoreDriver } from './driver';
 import { FilesystemStore } from './filesystem';
+import { S3Store } from './s3';
 
 export type { StoreDriver };
 
 const DRIVERS: Record<BackendConfig['type'], (b: BackendConfig) => StoreDriver> = {
   file: (b) => new FilesystemStore(b),
-  s3: (b) => {
-    throw new Error(`[${b.section}] s3 stores are not available in this build`);
-  },
+  s3: (b) => new S3Store(b),
 };
 
 export class StoreSet {
