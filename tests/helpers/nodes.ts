@@ -1,8 +1,8 @@
 // Several API nodes on one database and one store, as the README's
 // production layout has them: each a real server process of its own (own
 // port, own data dir and staging area, own worker_self_reference_url), all
-// on one test database and one store directory (file store on this machine;
-// the s3 variant uses the test RGW once that store is on main).
+// on one test database and one store: a store directory they share (file
+// store on this machine) or a bucket on the suite's Ceph RGW (s3).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,9 +19,11 @@ export interface Cluster {
   images: string;
   extraConfig: string;
   flavor: ServerOptions['flavor'];
+  /** [glance_store] lines every node gets; default: the shared directory. */
+  storeConfig: string;
 }
 
-export function newCluster(opts: { flavor?: ServerOptions['flavor']; extraConfig?: string; databaseUrl?: string } = {}): Cluster {
+export function newCluster(opts: { flavor?: ServerOptions['flavor']; extraConfig?: string; databaseUrl?: string; storeConfig?: string } = {}): Cluster {
   const images = path.join(mkdtempSync(path.join(os.tmpdir(), 'glance-shared-store-')), 'images');
   mkdirSync(images);
   return {
@@ -29,6 +31,7 @@ export function newCluster(opts: { flavor?: ServerOptions['flavor']; extraConfig
     images,
     extraConfig: opts.extraConfig ?? '',
     flavor: opts.flavor ?? 'noauth',
+    storeConfig: opts.storeConfig ?? `filesystem_store_datadir = ${images}`,
   };
 }
 
@@ -40,7 +43,7 @@ export async function startNode(cluster: Cluster, reuse: { port?: number; dir?: 
     dir: reuse.dir,
     databaseUrl: cluster.databaseUrl,
     flavor: cluster.flavor,
-    storeConfig: () => `filesystem_store_datadir = ${cluster.images}`,
+    storeConfig: () => cluster.storeConfig,
     extraConfig: [
       '[DEFAULT]',
       `worker_self_reference_url = http://127.0.0.1:${port}`,
