@@ -16,7 +16,10 @@
 # --max-semi-space-size=2: the young generation stays small (V8 lets it grow
 #   to 3 x 16 MB): ~25 MB less RSS idle and during uploads; see the README's
 #   benchmark section for its cost.
+# AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: the pinned AWS SDK supports
+#   Node 20; its notice about later releases needing Node 22 is not for operators.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED="${AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:-true}"
 export NODE_ENV=production
 export NEXT_TELEMETRY_DISABLED=1
 here=$(dirname "$0")

@@ -14,8 +14,6 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_TIMEOUT_MS = 60_000;
 
 export function createClient(id: string, c: S3BackendConfig): S3Client {
-  // The pinned SDK supports our Node 20; its notice about later releases is not for operators.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const where = endpointSettings(c.host, c.regionName, c.bucketUrlFormat);
   // Parts of several uploads and downloads in flight at once; more than the SDK's 50 would queue.
   const maxSockets = Math.max(50, c.threadPools * 4);
