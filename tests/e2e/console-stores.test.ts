@@ -151,16 +151,15 @@ test('a member gets no store picker, uploads to the default store, and sees the 
 test('a tus request tampered to name an unknown store gets 400 with the enabled stores named, and nothing changes', async () => {
   const { browser, page } = await signedIn('admin');
   await tamperStore(page, 'nowhere');
-  let refusal: { status: number; body: string } | null = null;
-  page.on('response', async (r) => {
-    if (r.request().method() === 'POST' && r.url().endsWith('/api/console/uploads')) refusal = { status: r.status(), body: await r.text() };
-  });
   await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'tampered.qcow2', data: qcow2Bytes(512 * 1024) }]);
   const card = page.getByTestId('upload-card');
   await card.getByLabel('Store').selectOption('bulk');
+  // Waited for, not collected by a listener: the card may show the failure before a listener has read the body.
+  const creation = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/console/uploads'));
   await card.getByRole('button', { name: 'Create and upload' }).click();
+  const refused = await creation;
+  assert.deepEqual({ status: refused.status(), body: await refused.text() }, { status: 400, body: "Unknown store 'nowhere': the enabled stores are fast, bulk." });
   await page.locator('[data-testid=upload-card][data-phase=failed]').waitFor();
-  assert.deepEqual(refusal, { status: 400, body: "Unknown store 'nowhere': the enabled stores are fast, bulk." });
   assert.match(await card.getByTestId('upload-error').innerText(), /Unknown store 'nowhere'/);
   await screenshot(page, 'upload-unknown-store-desktop');
 
