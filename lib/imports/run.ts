@@ -16,7 +16,7 @@ import { logger } from '@/lib/log';
 import { stores, type StoreDriver } from '@/lib/stores';
 import type { StoredData } from '@/lib/stores/driver';
 import { storageError } from '@/lib/stores/errors';
-import { findTask, moveTask, type TaskRow } from '@/lib/tasks/repository';
+import { findTask, moveTask, setTaskMessage, type TaskRow } from '@/lib/tasks/repository';
 import { dropImportLock, LOCK_PROPERTY } from './lock';
 import { importMethod, type ImportSource } from './methods';
 import { taskExpiry } from './task-expiry';
@@ -123,6 +123,7 @@ class Run {
         const s = await source.into(store, { cap: getConfig().imageSizeCap, check, last: i === this.targets.length - 1 });
         this.stored.push(s);
         this.virtualSize ??= check.virtualSize;
+        await setTaskMessage(this.task.id, `Copied ${Math.floor(s.size / 1048576)} MiB`);
         await this.progress(target, 'done');
       } catch (err) {
         logger.warn({ err, imageId: this.imageId, store: store.id, task: this.task.id }, 'import into a store failed');

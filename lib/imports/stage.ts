@@ -12,7 +12,7 @@ import { Conflict, NotFound } from '@/lib/errors';
 import { loadVisible } from '@/lib/images/image-service';
 import { inTransaction, setServiceProperties, setStagedSize } from '@/lib/images/repository';
 import { beginUpload, moveIfAt } from '@/lib/images/status';
-import { enforceOnImage } from '@/lib/policy';
+import { enforceImageDataOwner } from '@/lib/policy';
 import { SizeLimitExceeded } from '@/lib/stores/driver';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, staging, stagedPath } from '@/lib/uploads/staging';
@@ -46,7 +46,7 @@ export function assertStageAvailable(): void {
 export async function stageImageData(ctx: RequestContext, id: string, input: StageInput): Promise<void> {
   assertStageAvailable();
   const image = await loadVisible(ctx, id);
-  enforceOnImage(ctx, 'modify_image', image);
+  enforceImageDataOwner(ctx, image);
   await beginUpload(ctx, id, image.status, 'uploading');
   if (await findStaged(id)) {
     // Left by an earlier attempt that never finished cleaning up: Glance's Duplicate.

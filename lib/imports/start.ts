@@ -8,7 +8,7 @@ import { BadRequest, Conflict } from '@/lib/errors';
 import { loadVisible } from '@/lib/images/image-service';
 import { liveProperty, setServiceProperties } from '@/lib/images/repository';
 import { logger } from '@/lib/log';
-import { enforceOnImage } from '@/lib/policy';
+import { enforceImageDataOwner } from '@/lib/policy';
 import { stores } from '@/lib/stores';
 import { insertTask, type TaskRow } from '@/lib/tasks/repository';
 import { parseImportBody, pyStr, requestedStores } from './body';
@@ -34,7 +34,7 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
   if (!image.containerFormat) throw new Conflict("'container_format' needs to be set before import");
   if (!image.diskFormat) throw new Conflict("'disk_format' needs to be set before import");
   // Glance: only the owner (or an admin) may import data into an image.
-  enforceOnImage(ctx, 'modify_image', image);
+  enforceImageDataOwner(ctx, image);
   const stolenFrom = await enforceImportLock(imageId);
 
   const all = stores();

@@ -23,8 +23,7 @@ function visible(ctx: RequestContext, t: TaskRow): boolean {
 export async function showTask(ctx: RequestContext, id: string): Promise<Record<string, unknown>> {
   assertTasksApi(ctx);
   const t = await findTask(id);
-  if (!t) throw new NotFound(`Task with the given id ${id} was not found`);
-  if (!visible(ctx, t)) throw new NotFound(`Task with the given id ${id} was not found`);
+  if (!t || !visible(ctx, t)) throw new NotFound(`Could not find task ${id}`);
   return taskView(t);
 }
 

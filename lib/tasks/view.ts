@@ -1,7 +1,7 @@
 // Tasks as Glance shows them: GET /v2/tasks/{id} (_format_task), the list's
 // stubs (_format_task_stub) and GET /v2/images/{id}/tasks, which Glance
 // serializes straight from its database rows (_task_format, datetimes
-// isoformat()'d, so without a "Z").
+// as isoformat() with microseconds, no "Z").
 import { isoSeconds } from '@/lib/images/view';
 import type { TaskRow } from './repository';
 
@@ -14,9 +14,9 @@ function parsed(text: string | null | undefined): unknown {
   }
 }
 
-/** Python's datetime.isoformat() of a naive UTC datetime without microseconds. */
+/** Glance's JSON serializer for a DB datetime: isoformat() with microseconds (seen: "2026-12-03T11:59:49.000000"). */
 function pyIso(d: Date | null): string | null {
-  return d ? d.toISOString().replace(/\.\d{3}Z$/, '') : null;
+  return d ? d.toISOString().replace(/\.(\d{3})Z$/, '.$1000') : null;
 }
 
 export function taskView(t: TaskRow): Record<string, unknown> {
