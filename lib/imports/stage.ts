@@ -20,9 +20,9 @@ import { logger } from '@/lib/log';
 import { importMethod } from './methods';
 
 /** Staged uploads of PUT /stage being written by this process (the sweeper leaves these alone). */
-const processGlobals = globalThis as unknown as { glanceStaging?: Set<string> };
+const processGlobals = globalThis as unknown as { glanceStageRequests?: Set<string> };
 export function stagingNow(): Set<string> {
-  return (processGlobals.glanceStaging ??= new Set());
+  return (processGlobals.glanceStageRequests ??= new Set());
 }
 
 /** Marks a staged upload as PUT /stage's (not resumable, unlike the console's tus uploads). */

@@ -41,6 +41,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output());
   await server?.stop();
   if (dir) removeDir(dir);
 });
