@@ -9,9 +9,11 @@ import { logger } from '@/lib/log';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'proxy-authorization']);
 const TIMEOUT_MS = 60_000;
 
+/** webob's HTTPGatewayTimeout / HTTPBadGateway with Glance's text as the detail (their default explanation first). */
 export class StageHostUnavailable extends GlanceError {
   constructor(status: 502 | 504) {
-    super(status, 'Stage host is unavailable');
+    super(status, status === 504 ? 'The gateway has timed out.' : 'Bad gateway.');
+    this.detail = 'Stage host is unavailable';
   }
 }
 

@@ -18,7 +18,7 @@ import type { StoredData } from '@/lib/stores/driver';
 import { storageError } from '@/lib/stores/errors';
 import { findTask, moveTask, setTaskMessage, type TaskRow } from '@/lib/tasks/repository';
 import { dropImportLock, LOCK_PROPERTY } from './lock';
-import { importMethod, type ImportSource } from './methods';
+import { implementedMethod, type ImportSource } from './methods';
 import { taskExpiry } from './task-expiry';
 import { removeStaged } from '@/lib/uploads/staging';
 
@@ -37,22 +37,33 @@ interface TaskInput {
   backend: (string | null)[];
 }
 
-export async function runImport(taskId: string): Promise<void> {
+/** Run (or resume) a task to its end; `onBegun` once its image is importing (or the run ended without that). */
+export async function runImport(taskId: string, onBegun?: () => void): Promise<void> {
   const running = runningImports();
-  if (running.has(taskId)) return;
+  if (running.has(taskId)) return onBegun?.();
   running.add(taskId);
   try {
-    await runOnce(taskId);
+    await runOnce(taskId, onBegun ?? (() => {}));
   } finally {
     running.delete(taskId);
+    onBegun?.();
   }
 }
 
+/** Start a run in the background; resolves once its image is importing (or the run ended). */
+export function launchImport(taskId: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    runImport(taskId, resolve).catch((err) => logger.error({ err, task: taskId }, 'import task failed unexpectedly'));
+  });
+}
+
 class ImportFailed extends Error {}
+/** Another run (another node) began this task first: it is that run's. */
+class AlreadyTaken extends ImportFailed {}
 /** Another task broke this one's lock (it had expired): the image is that task's now, not ours to touch. */
 class LockLost extends ImportFailed {}
 
-async function runOnce(taskId: string): Promise<void> {
+async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
   const task = await findTask(taskId);
   if (!task || (task.status !== 'pending' && task.status !== 'processing') || !task.imageId) return;
   const input = JSON.parse(task.info?.input ?? '{}') as TaskInput;
@@ -62,9 +73,10 @@ async function runOnce(taskId: string): Promise<void> {
   const run = new Run(task, imageId, targets, actor);
   let source: ImportSource | null = null;
   try {
-    const method = importMethod(input.import_req.method.name);
-    if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not enabled`);
+    const method = implementedMethod(input.import_req.method.name);
+    if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
     await run.begin();
+    onBegun();
     source = await method.open({ imageId, taskId, request: input.import_req });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
@@ -104,7 +116,7 @@ class Run {
     const importing = merge(await liveProperty(this.imageId, IMPORTING_STORES), this.named, 'add');
     const failed = merge(await liveProperty(this.imageId, FAILED_STORES), this.named, 'remove');
     await inTransaction(async (tx) => {
-      if (!(await moveTask(this.task.id, ['pending'], 'processing', {}, tx))) throw new ImportFailed('Task is no longer pending');
+      if (!(await moveTask(this.task.id, ['pending'], 'processing', {}, tx))) throw new AlreadyTaken('Task is no longer pending');
       await changeStatus(tx, this.actor, this.imageId, image.status, 'importing', 'import_started', {}, `import task ${this.task.id}`);
       await setServiceProperties(tx, this.imageId, { [IMPORTING_STORES]: importing, [FAILED_STORES]: failed, os_glance_stage_host: null });
     });
@@ -163,6 +175,7 @@ class Run {
   async fail(err: unknown, source: ImportSource | null): Promise<void> {
     const message = reasonOf(err);
     logger.warn({ err, imageId: this.imageId, task: this.task.id }, 'import failed');
+    if (err instanceof AlreadyTaken) return;
     if (err instanceof LockLost) {
       await moveTask(this.task.id, ['pending', 'processing'], 'failure', { message, expiresAt: taskExpiry() });
       return;

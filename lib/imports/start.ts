@@ -4,6 +4,7 @@
 // A glance-direct import of data staged on another node is forwarded there.
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@/lib/auth/context';
+import { isServerActor, type Actor } from '@/lib/images/actor';
 import { BadRequest, Conflict } from '@/lib/errors';
 import { loadVisible } from '@/lib/images/image-service';
 import { liveProperty, setServiceProperties } from '@/lib/images/repository';
@@ -14,10 +15,10 @@ import { insertTask, type TaskRow } from '@/lib/tasks/repository';
 import { parseImportBody, pyStr, requestedStores } from './body';
 import { dropImportLock, enforceImportLock, takeImportLock } from './lock';
 import { enabledImportMethods, importMethod } from './methods';
-import { runImport } from './run';
+import { launchImport, runImport } from './run';
 import { selfUrl } from './stage';
+import { IMPORT_TASK_TYPE } from './resume';
 
-export const IMPORT_TASK_TYPE = 'api_image_import';
 export const IMPORTING_STORES = 'os_glance_importing_to_stores';
 export const FAILED_STORES = 'os_glance_failed_import';
 export const STAGE_HOST = 'os_glance_stage_host';
@@ -73,6 +74,34 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
   }
   void runImport(taskId).catch((err) => logger.error({ err, imageId, task: taskId }, 'import task failed unexpectedly'));
   return { accepted: imageId };
+}
+
+/**
+ * The console's finished tus upload goes through the same task as a
+ * glance-direct import: a task row, the import lock, run in the background
+ * (the image's owner owns the task when the server itself finishes it).
+ */
+export async function importStagedUpload(actor: Actor, imageId: string, owner: string | null, storeId: string | null): Promise<string> {
+  const taskId = randomUUID();
+  await takeImportLock(imageId, taskId);
+  const user = isServerActor(actor) ? null : actor;
+  const backend = stores().multiStore ? [storeId ?? stores().defaultId] : [null];
+  try {
+    await insertTask({
+      id: taskId,
+      type: IMPORT_TASK_TYPE,
+      owner: user?.projectId ?? owner ?? '',
+      imageId,
+      requestId: user?.requestId ?? null,
+      userId: user?.userId ?? null,
+      input: { image_id: imageId, import_req: { method: { name: 'glance-direct' } }, backend },
+    });
+  } catch (err) {
+    await dropImportLock(imageId, taskId).catch(() => false);
+    throw err;
+  }
+  await launchImport(taskId);
+  return taskId;
 }
 
 /** Glance's _cleanup_stale_task_progress: the broken task's stores leave the progress properties. */

@@ -20,3 +20,8 @@ export function enabledImportMethods(): string[] {
 export function importMethod(name: string): ImportMethod | null {
   return enabledImportMethods().includes(name) ? IMPLEMENTED.find((m) => m.name === name)! : null;
 }
+
+/** The method of this name if it is implemented, enabled or not (a task accepted earlier, the console's own uploads). */
+export function implementedMethod(name: string): ImportMethod | null {
+  return IMPLEMENTED.find((m) => m.name === name) ?? null;
+}
