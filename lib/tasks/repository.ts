@@ -2,7 +2,7 @@
 // reaches those tables. Status changes are conditional (only from the status
 // the caller expects), so a task failed by a lock break is not overwritten.
 import { db, type Db } from '@/lib/db/client';
-import { nowSeconds, type Tx } from '@/lib/images/repository';
+import { inTransaction, nowSeconds, type Tx } from '@/lib/images/repository';
 import type { Prisma } from '@/lib/generated/prisma/client';
 
 export type TaskStatus = 'pending' | 'processing' | 'success' | 'failure';
@@ -47,8 +47,11 @@ export async function moveTask(
   from: readonly TaskStatus[],
   to: TaskStatus,
   change: { message?: string; result?: unknown; expiresAt?: Date | null } = {},
-  client: Db | Tx = db(),
+  tx?: Tx,
 ): Promise<boolean> {
+  // Status and message together: nobody sees a failed task without its reason.
+  if (!tx) return inTransaction((t) => moveTask(id, from, to, change, t));
+  const client = tx;
   const now = nowSeconds();
   const res = await client.task.updateMany({
     where: { id, status: { in: [...from] }, deleted: false },

@@ -58,10 +58,13 @@ async function staged(as: ReturnType<typeof client>, data: Uint8Array<ArrayBuffe
 
 const importBody = { method: { name: 'glance-direct' } };
 
+/** The image once its import ended: status settled and, as Glance finishes, its task ended and the lock dropped. */
 async function settled(id: string) {
   return waitFor(`image ${id} to leave importing`, async () => {
     const img = (await admin.get(`/v2/images/${id}`)).json;
-    return img.status === 'importing' || img.status === 'uploading' ? undefined : img;
+    if (img.status === 'importing' || img.status === 'uploading' || 'os_glance_import_task' in img) return undefined;
+    const tasks = (await admin.get(`/v2/images/${id}/tasks`)).json.tasks as { status: string }[];
+    return tasks.some((t) => t.status === 'pending' || t.status === 'processing') ? undefined : img;
   });
 }
 

@@ -26,6 +26,14 @@ before(async () => {
   cluster = newCluster({ flavor: 'trusted-headers' });
   a = await startNode(cluster);
   b = await startNode(cluster);
+  // A is stopped by a test; removeCluster stops it again.
+  const stopA = a.stop;
+  let stopped = false;
+  a.stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await stopA();
+  };
 });
 
 after(async () => {
@@ -50,11 +58,14 @@ test('staged on A, imported through B: forwarded to A with the caller\'s credent
   assert.equal(r.status, 202, r.text);
   const img = await waitFor('the import to finish', async () => {
     const shown = (await client(b.url, creds).get(`/v2/images/${id}`)).json;
-    return shown.status === 'active' ? shown : undefined;
+    return shown.status === 'active' && !('os_glance_import_task' in shown) ? shown : undefined;
   });
   assert.equal(img.checksum, md5(data));
   assert.equal('os_glance_stage_host' in img, false);
-  const [task] = (await client(b.url, creds).get(`/v2/images/${id}/tasks`)).json.tasks;
+  const task = await waitFor('the task to end', async () => {
+    const [t] = (await client(b.url, creds).get(`/v2/images/${id}/tasks`)).json.tasks;
+    return t.status === 'processing' ? undefined : t;
+  });
   assert.equal(task.status, 'success');
   assert.equal(task.user_id, 'u1', 'the task ran as the caller on A');
   assert.deepEqual(stagedFiles(a).filter((f) => f.startsWith(id)), [], 'staged data consumed on A');

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
+import * as mariadb from 'mariadb';
+import { poolConfigFromUrl } from '../../../lib/db/url';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5, RawRequest, serverPid, waitFor } from '../../helpers/data';
@@ -17,7 +19,10 @@ const OCTETS = { 'Content-Type': 'application/octet-stream' };
 const importBody = { method: { name: 'glance-direct' } };
 
 after(async () => {
-  for (const s of servers) await s.stop();
+  for (const s of servers) {
+    if (process.env.SHOW_SERVER_OUTPUT) console.log(s.output());
+    await s.stop();
+  }
   if (dir) removeDir(dir);
 });
 
@@ -26,6 +31,7 @@ const stagedOf = (s: TestServer, id: string) => (existsSync(staging(s)) ? readdi
 const storedOf = (s: TestServer, id: string) => readdirSync(path.join(s.dir, 'images')).filter((f) => f.includes(id));
 
 async function restart(prev: TestServer): Promise<TestServer> {
+  if (process.env.SHOW_SERVER_OUTPUT) console.log(prev.output());
   servers.splice(servers.indexOf(prev), 1);
   const next = await startServer({ databaseUrl: prev.databaseUrl, dir: prev.dir });
   servers.push(next);
@@ -46,19 +52,32 @@ async function kill(s: TestServer): Promise<void> {
   await s.stop();
 }
 
+/** SQL while the server is down (its own pool went with it). */
+async function sql(s: TestServer, query: string, params: unknown[]): Promise<void> {
+  const conn = await mariadb.createConnection(poolConfigFromUrl(s.databaseUrl));
+  try {
+    await conn.query(query, params);
+  } finally {
+    await conn.end();
+  }
+}
+
 /** The state a kill -9 mid-import leaves: task processing, lock held, image importing. */
 async function interruptedImport(s: TestServer, id: string): Promise<string> {
   const task = randomUUID();
-  await s.query(`INSERT INTO tasks (id, type, status, owner, image_id, created_at, updated_at, deleted) VALUES (?, 'api_image_import', 'processing', 'admin', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), 0)`, [task, id]);
-  await s.query(`INSERT INTO task_info (task_id, input, result, message) VALUES (?, ?, NULL, '')`, [task, JSON.stringify({ image_id: id, import_req: importBody, backend: [null] })]);
-  await s.query(`INSERT INTO image_properties (image_id, name, value, created_at, deleted) VALUES (?, 'os_glance_import_task', ?, UTC_TIMESTAMP(), 0)`, [id, task]);
-  await s.query(`UPDATE images SET status = 'importing' WHERE id = ?`, [id]);
+  await sql(s, `INSERT INTO tasks (id, type, status, owner, image_id, created_at, updated_at, deleted) VALUES (?, 'api_image_import', 'processing', 'admin', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), 0)`, [task, id]);
+  await sql(s, `INSERT INTO task_info (task_id, input, result, message) VALUES (?, ?, NULL, '')`, [task, JSON.stringify({ image_id: id, import_req: importBody, backend: [null] })]);
+  await sql(s, `INSERT INTO image_properties (image_id, name, value, created_at, deleted) VALUES (?, 'os_glance_import_task', ?, UTC_TIMESTAMP(), 0)`, [id, task]);
+  await sql(s, `UPDATE images SET status = 'importing' WHERE id = ?`, [id]);
   return task;
 }
 
+/** The image once its import ended (status settled, lock dropped, task ended: Glance's order of finishing). */
 const settled = (s: TestServer, id: string) => waitFor(`image ${id} to leave importing`, async () => {
   const img = (await client(s.url).get(`/v2/images/${id}`)).json;
-  return img.status === 'importing' ? undefined : img;
+  if (img.status === 'importing' || 'os_glance_import_task' in img) return undefined;
+  const tasks = (await client(s.url).get(`/v2/images/${id}/tasks`)).json.tasks as { status: string }[];
+  return tasks.some((t) => t.status === 'pending' || t.status === 'processing') ? undefined : img;
 }, 40_000);
 
 test('killed mid-import with the staged data still there: the restarted node imports it again', async () => {
@@ -97,7 +116,11 @@ test('killed after the staged file was moved but before the commit: the task fai
   const after = await settled(next, img.id);
   assert.equal(after.status, 'queued');
   assert.equal('os_glance_import_task' in after, false);
-  const t = (await client(next.url).get(`/v2/tasks/${task}`)).json;
+  // The image is queued again just before its task is marked failed (Glance's order).
+  const t = await waitFor('the task to end', async () => {
+    const shown = (await client(next.url).get(`/v2/tasks/${task}`)).json;
+    return shown.status === 'processing' ? undefined : shown;
+  });
   assert.equal(t.status, 'failure');
   assert.match(t.message, /staged data is missing/);
   assert.deepEqual(storedOf(next, img.id), []);
@@ -115,7 +138,8 @@ test('a real kill -9 right after the import was accepted: resumed or failed clea
   const next = await restart(s);
   const end = await waitFor('the import to end', async () => {
     const shown = (await client(next.url).get(`/v2/images/${img.id}`)).json;
-    return shown.status === 'active' || shown.status === 'queued' ? shown : undefined;
+    if (shown.status !== 'active' && shown.status !== 'queued') return undefined;
+    return (await settled(next, img.id));
   }, 60_000);
   const [task] = (await client(next.url).get(`/v2/images/${img.id}/tasks`)).json.tasks;
   if (end.status === 'active') {
