@@ -41,7 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output());
+  if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output()); // a failing run's server log
   await server?.stop();
   if (dir) removeDir(dir);
 });
