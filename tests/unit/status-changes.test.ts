@@ -50,7 +50,7 @@ test('failures, cancels, expiry and restart repair go back to queued only from w
   assert.deepEqual(sources('reset_after_restart', 'queued'), ['saving']);
   assert.deepEqual(sources('upload_cancelled', 'queued'), ['uploading']);
   assert.deepEqual(sources('upload_expired', 'queued'), ['uploading']);
-  assert.deepEqual(sources('import_failed', 'queued'), ['uploading', 'importing']);
+  assert.deepEqual(sources('import_failed', 'queued'), ['importing', 'uploading']);
   assert.ok(!allowsAction('active', 'queued', 'upload_failed'));
 });
 
