@@ -14,6 +14,7 @@ const nextConfig = {
   // response (image data without conversion: http/node-route.ts) or the
   // socket's peer address (password throttling: http/peer.ts):
   //   /v2/images/{imageId}/file     -> pages/api/v2/images/[imageId]/file.ts
+  //   /v2/images/{imageId}/stage    -> pages/api/v2/images/[imageId]/stage.ts
   //   /v3/auth/tokens               -> pages/api/v3/auth/tokens.ts
   //   /v3/users/{userId}/password   -> pages/api/v3/users/[userId]/password.ts
   // Pages API routes at their own public path (no rewrite):
@@ -22,6 +23,7 @@ const nextConfig = {
     return {
       beforeFiles: [
         { source: '/v2/images/:imageId/file', destination: '/api/v2/images/:imageId/file' },
+        { source: '/v2/images/:imageId/stage', destination: '/api/v2/images/:imageId/stage' },
         { source: '/v3/auth/tokens', destination: '/api/v3/auth/tokens' },
         { source: '/v3/users/:userId/password', destination: '/api/v3/users/:userId/password' },
       ],

@@ -68,6 +68,8 @@ export class ServiceUnavailable extends GlanceError {
 }
 
 export const STATUS_TITLES: Record<number, string> = {
+  502: 'Bad Gateway',
+  504: 'Gateway Time-out',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',

@@ -76,6 +76,16 @@ export function enforceOnImage(ctx: RequestContext, rule: string, image: TargetI
   throw notAuthorized(rule);
 }
 
+/**
+ * Data into someone else's image (stage, import): Glance's authorization
+ * layer refuses a caller who sees the image but does not own it, before its
+ * policy rules, with "You do not own this image".
+ */
+export function enforceImageDataOwner(ctx: RequestContext, image: TargetImage & Pick<Image, 'owner'>): void {
+  if (!ctx.isAdmin && image.owner !== ctx.projectId) throw new Forbidden('You do not own this image');
+  enforceOnImage(ctx, 'modify_image', image);
+}
+
 /** Glance's MemberAPIPolicy: the image must pass get_image (else 404), then the member rule (else 403). */
 export function enforceOnMembers(ctx: RequestContext, rule: string, image: TargetImage): void {
   enforceOnImage(ctx, 'get_image', image);

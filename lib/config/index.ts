@@ -53,6 +53,10 @@ export interface GlanceConfig {
   maxRequestBodySize: number;
   /** Glance's legacy per-image quotas ([DEFAULT] image_*_quota); a negative value means unlimited. */
   quotas: ImageQuotas;
+  /** [DEFAULT] enabled_import_methods, as written; /v2/info/import lists those of them this service implements. */
+  enabledImportMethods: string[];
+  /** [task] task_time_to_live, hours: a finished task expires this long after it ends. */
+  taskTimeToLiveHours: number;
 }
 
 export interface ImageQuotas {
@@ -96,6 +100,16 @@ const DEFAULT_STAGING_EXPIRY = 86400; // a day without progress
 const DEFAULT_MAX_REQUEST_BODY_SIZE = 114688; // oslo.middleware's default (112 KiB)
 const DEFAULT_CLIENT_SOCKET_TIMEOUT = 900; // Glance's default, seconds
 const DEFAULT_NODE_HEARTBEAT_INTERVAL = 5; // seconds: a dead node's uploads are repaired within ~25 s
+
+const DEFAULT_IMPORT_METHODS = ['glance-direct', 'web-download', 'copy-image']; // Glance's default
+
+/** An oslo.config ListOpt: comma-separated, optionally in brackets, items trimmed (and unquoted). */
+export function listOpt(raw: string | undefined): string[] | null {
+  if (raw === undefined) return null;
+  let v = raw.trim();
+  if (v.startsWith('[') && v.endsWith(']')) v = v.slice(1, -1);
+  return v.split(',').map((x) => x.trim().replace(/^(['"])(.*)\1$/, '$2')).filter((x) => x !== '');
+}
 
 /** worker_self_reference_url: an http(s) URL without path, as the other nodes reach this one. */
 function selfReferenceUrl(raw: string | undefined): string | null {
@@ -194,6 +208,8 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
     maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
     quotas: parseQuotas(dflt),
+    enabledImportMethods: listOpt(last(dflt.enabled_import_methods)) ?? DEFAULT_IMPORT_METHODS,
+    taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),
   };
 }
 

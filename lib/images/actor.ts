@@ -6,7 +6,7 @@ export interface UserActor {
   projectId: string | null;
 }
 
-export type ServerTask = 'startup-repair' | 'node-repair' | 'staging-sweeper' | 'upload-cleanup';
+export type ServerTask = 'startup-repair' | 'node-repair' | 'staging-sweeper' | 'upload-cleanup' | 'import-task';
 
 export interface ServerActor {
   server: ServerTask;

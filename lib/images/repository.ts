@@ -194,3 +194,55 @@ export function nowSeconds(): Date {
   d.setMilliseconds(0);
   return d;
 }
+
+/**
+ * Glance's image_set_property_atomic: add the property only if the image has
+ * no live one of that name (a soft-deleted row is revived); false when it has.
+ */
+export async function setPropertyAtomic(imageId: string, name: string, value: string): Promise<boolean> {
+  const now = nowSeconds();
+  const inserted = await db().$executeRaw`
+    INSERT IGNORE INTO image_properties (image_id, name, value, created_at, updated_at, deleted)
+    VALUES (${imageId}, ${name}, ${value}, ${now}, ${now}, 0)`;
+  if (inserted === 1) return true;
+  const revived = await db().$executeRaw`
+    UPDATE image_properties SET value = ${value}, deleted = 0, deleted_at = NULL, updated_at = ${now}
+    WHERE image_id = ${imageId} AND name = ${name} AND deleted = 1`;
+  return revived === 1;
+}
+
+/** Glance's image_delete_property_atomic: remove the property only if it still has `value`; false when not. */
+export async function deletePropertyAtomic(imageId: string, name: string, value: string): Promise<boolean> {
+  const now = nowSeconds();
+  const n = await db().$executeRaw`
+    UPDATE image_properties SET deleted = 1, deleted_at = ${now}, updated_at = ${now}
+    WHERE image_id = ${imageId} AND name = ${name} AND value = ${value} AND deleted = 0`;
+  return n === 1;
+}
+
+/** A live property's value, or null. */
+export async function liveProperty(imageId: string, name: string, client: Db | Tx = db()): Promise<string | null> {
+  const row = await client.imageProperty.findFirst({ where: { imageId, name, deleted: false }, select: { value: true } });
+  return row ? (row.value ?? '') : null;
+}
+
+/** Set (value) or remove (null) properties the service maintains itself, e.g. os_glance_importing_to_stores. */
+export async function setServiceProperties(client: Db | Tx | undefined, imageId: string, values: Record<string, string | null>): Promise<void> {
+  client ??= db();
+  const now = nowSeconds();
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null) {
+      await client.imageProperty.updateMany({ where: { imageId, name, deleted: false }, data: { deleted: true, deletedAt: now, updatedAt: now } });
+    } else {
+      await client.$executeRaw`
+        INSERT INTO image_properties (image_id, name, value, created_at, updated_at, deleted)
+        VALUES (${imageId}, ${name}, ${value}, ${now}, ${now}, 0)
+        ON DUPLICATE KEY UPDATE value = VALUES(value), deleted = 0, deleted_at = NULL, updated_at = VALUES(updated_at)`;
+    }
+  }
+}
+
+/** The size of the data staged for an image being staged (Glance sets it when PUT /stage ends). */
+export async function setStagedSize(tx: Tx, id: string, size: number): Promise<void> {
+  await tx.image.updateMany({ where: { id, status: 'uploading', deleted: false }, data: { size: BigInt(size), updatedAt: nowSeconds() } });
+}

@@ -5,6 +5,8 @@ import imageSchema from './schemas/image.json';
 import imagesSchema from './schemas/images.json';
 import memberSchema from './schemas/member.json';
 import membersSchema from './schemas/members.json';
+import taskSchema from './schemas/task.json';
+import tasksSchema from './schemas/tasks.json';
 import { BadRequest } from '@/lib/errors';
 import { pformat, pyRepr } from './pyformat';
 
@@ -15,6 +17,8 @@ export const SCHEMAS = {
   images: imagesSchema,
   member: memberSchema,
   members: membersSchema,
+  task: taskSchema,
+  tasks: tasksSchema,
 } as const;
 
 export type SchemaName = keyof typeof SCHEMAS;

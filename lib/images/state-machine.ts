@@ -65,7 +65,7 @@ export const EDGES: readonly Edge[] = [
   { from: 'saving', to: 'deleted', actions: ['deleted'], label: 'delete' },
   { from: 'saving', to: 'queued', actions: ['upload_failed', 'reset_after_restart'], label: 'upload failed' },
   { from: 'uploading', to: 'importing', actions: ['import_started'], label: 'upload finished, import' },
-  { from: 'uploading', to: 'queued', actions: ['upload_cancelled', 'upload_expired'], label: 'upload cancelled or expired' },
+  { from: 'uploading', to: 'queued', actions: ['upload_cancelled', 'upload_expired', 'upload_failed', 'import_failed'], label: 'upload cancelled, failed or expired' },
   { from: 'uploading', to: 'deleted', actions: ['deleted'], label: 'delete' },
   { from: 'importing', to: 'active', actions: ['imported'], label: 'imported' },
   { from: 'importing', to: 'deleted', actions: ['deleted'], label: 'delete' },

@@ -15,10 +15,13 @@ function num(v: bigint | null): number | null {
   return v === null ? null : Number(v);
 }
 
+/** Kept on the image for the nodes, never shown (Glance's ResponseSerializer._hidden_properties). */
+export const HIDDEN_PROPERTIES: ReadonlySet<string> = new Set(['os_glance_stage_host', 'os_glance_hash_op_host']);
+
 export function imageView(row: ImageRow): ImageView {
   const view: ImageView = {};
   // defineProperty: a property called `__proto__` is an own key like any other.
-  for (const p of row.properties) if (!p.deleted) Object.defineProperty(view, p.name, { value: p.value, writable: true, enumerable: true, configurable: true });
+  for (const p of row.properties) if (!p.deleted && !HIDDEN_PROPERTIES.has(p.name)) Object.defineProperty(view, p.name, { value: p.value, writable: true, enumerable: true, configurable: true });
   Object.assign(view, {
     name: row.name,
     disk_format: row.diskFormat,

@@ -13,7 +13,9 @@ import { findLiveImage } from '@/lib/images/repository';
 import { requeueOrphanedUpload } from '@/lib/images/status';
 import { logger } from '@/lib/log';
 import { importStaged } from '@/lib/uploads/lifecycle';
-import { findStaged } from '@/lib/uploads/staging';
+import { resumeImports, resumeImportOf } from '@/lib/imports/resume';
+import { findStaged, removeStaged } from '@/lib/uploads/staging';
+import { STAGE_METADATA } from '@/lib/imports/stage';
 import { thisNode, type NodeSelf } from './identity';
 import { deadNodes, namesakes, type RepairMode } from './liveness';
 import { forgetNode, otherNodes, type NodeRow } from './registry';
@@ -53,6 +55,8 @@ export async function repairOrphanedUploads(mode: RepairMode): Promise<number> {
   for (const n of dead) await forgetNode(n.id);
   // A node that died may have been in the middle of a delete (start-up settles these on its own).
   if (mode === 'periodic' && dead.length > 0) await settleInterruptedDeletes();
+  // Import tasks whose run stopped (their node's, or this node's own earlier run).
+  await resumeImports().catch((err) => logger.error({ err }, 'could not resume interrupted import tasks'));
   return repaired;
 }
 
@@ -78,13 +82,20 @@ async function takeOver(actor: Actor, upload: TrackedUpload, owner: string): Pro
     await requeueOrphanedUpload(actor, id, 'saving', 'reset_after_restart', `the server serving the upload (${owner}) stopped`);
     logger.warn(log, 'upload interrupted: its server stopped; image returned to queued');
   } else if (upload.status === 'importing') {
-    if (staged && staged.size !== undefined && staged.offset === staged.size) {
+    if (await resumeImportOf(id)) {
+      logger.warn(log, 'import interrupted: its server stopped; its task runs again here');
+    } else if (staged && staged.size !== undefined && staged.offset === staged.size) {
       logger.warn(log, 'import interrupted: its server stopped; importing again from the staged data');
       void importStaged(actor, id).catch((err) => logger.error({ err, imageId: id }, 'resumed import failed'));
     } else {
       await requeueOrphanedUpload(actor, id, 'importing', 'import_failed', `the server importing the upload (${owner}) stopped`);
       logger.warn(log, 'import interrupted: its server stopped and the staged data is not here; image returned to queued');
     }
+  } else if (staged && staged.metadata?.via === STAGE_METADATA.via && staged.offset !== staged.size) {
+    // A PUT /stage cut short: unlike a browser upload it cannot resume.
+    await requeueOrphanedUpload(actor, id, 'uploading', 'upload_expired', `the server staging the data (${owner}) stopped`);
+    await removeStaged(id);
+    logger.warn(log, 'stage interrupted: its server stopped; image returned to queued');
   } else if (!staged) {
     await requeueOrphanedUpload(actor, id, 'uploading', 'upload_expired', `the server staging the upload (${owner}) stopped`);
     logger.warn(log, 'staged upload lost: its server stopped; image returned to queued');

@@ -21,6 +21,7 @@ import { stores } from '@/lib/stores';
 import { storageError } from '@/lib/stores/errors';
 import { findStaged, removeStaged, stagedPath } from './staging';
 import { UPLOAD_METADATA } from './upload-metadata';
+import { importStagedUpload } from '@/lib/imports/start';
 
 /** May a (new) staged upload start for this image? Only before data exists: queued, or staging already. */
 export function assertCanStage(status: string): void {
@@ -40,14 +41,18 @@ export async function markUploading(actor: Actor, id: string, status?: string): 
   }
 }
 
-/** The last chunk is staged: record it, move to importing and import in the background. */
+/**
+ * The last chunk is staged: record it and import it as a glance-direct import
+ * task would (lib/imports: a task row, the lock, the same run); resolves once
+ * the image is importing, the import goes on in the background.
+ */
 export async function finishStaging(actor: Actor, id: string, size: number): Promise<void> {
   await markUploading(actor, id); // a zero-byte upload finishes without a PATCH
-  await inTransaction(async (tx) => {
-    await recordEvent(tx, actor, { imageId: id, action: 'staged', reason: `${size} bytes staged` });
-    await changeStatus(tx, actor, id, 'uploading', 'importing', 'import_started');
-  });
-  void importStaged(actor, id).catch((err) => logger.error({ err, imageId: id }, 'import of a staged upload failed'));
+  const image = await findLiveImage(id);
+  if (!image || image.status !== 'uploading') throw new InvalidTransitionError(image?.status ?? 'deleted', 'importing');
+  await inTransaction((tx) => recordEvent(tx, actor, { imageId: id, action: 'staged', reason: `${size} bytes staged` }));
+  const staged = await findStaged(id);
+  await importStagedUpload(actor, id, image.owner, staged?.metadata?.[UPLOAD_METADATA.store] || null);
 }
 
 /** Cancel (tus termination) or expiry: staged data gone, image back to queued. */

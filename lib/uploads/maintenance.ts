@@ -10,6 +10,7 @@ import { thisNode } from '@/lib/nodes/identity';
 import { servingNodes } from '@/lib/nodes/upload-owners';
 import { abandonUpload, finishStaging } from './lifecycle';
 import { findStaged, lastActivity, listStaged, removeStaged } from './staging';
+import { STAGE_METADATA, stagingNow } from '@/lib/imports/stage';
 
 const sweeper = serverActor('staging-sweeper');
 const WAITING = new Set(['queued', 'uploading', 'importing']);
@@ -35,9 +36,13 @@ export async function sweepStaging(now = Date.now()): Promise<void> {
     const upload = await findStaged(id);
     const complete = upload !== null && upload.size !== undefined && upload.offset === upload.size;
     const last = await lastActivity(id);
-    if (!complete && expired(last)) {
+    if (!complete && upload?.metadata?.via === STAGE_METADATA.via && !stagingNow().has(id)) {
+      // A PUT /stage cannot be resumed: its request ended (a restart) without the data.
+      await abandonUpload(sweeper, id, 'upload_expired', 'the stage request ended before all its data arrived');
+    } else if (!complete && expired(last)) {
       await abandonUpload(sweeper, id, 'upload_expired', `no data arrived for ${getConfig().stagingExpirySeconds} s`);
-    } else if (complete && image.status === 'uploading' && last && now - last.getTime() > SETTLE_MS) {
+    } else if (complete && image.status === 'uploading' && upload.metadata?.via !== STAGE_METADATA.via && last && now - last.getTime() > SETTLE_MS) {
+      // (Data staged by PUT /stage waits for its POST /import, as in Glance.)
       // All bytes staged but the process stopped before the import began.
       await finishStaging(sweeper, id, upload.size!).catch((err) => logger.warn({ err, imageId: id }, 'could not start a pending import'));
     }

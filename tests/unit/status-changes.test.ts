@@ -45,11 +45,12 @@ test('data arrives only in a queued image, and only a staged upload is imported'
 });
 
 test('failures, cancels, expiry and restart repair go back to queued only from where they can happen', () => {
-  assert.deepEqual(sources('upload_failed', 'queued'), ['saving']);
+  // uploading: a failed PUT /stage, or an import task that failed before its image began importing.
+  assert.deepEqual(sources('upload_failed', 'queued'), ['saving', 'uploading']);
   assert.deepEqual(sources('reset_after_restart', 'queued'), ['saving']);
   assert.deepEqual(sources('upload_cancelled', 'queued'), ['uploading']);
   assert.deepEqual(sources('upload_expired', 'queued'), ['uploading']);
-  assert.deepEqual(sources('import_failed', 'queued'), ['importing']);
+  assert.deepEqual(sources('import_failed', 'queued'), ['importing', 'uploading']);
   assert.ok(!allowsAction('active', 'queued', 'upload_failed'));
 });
 

@@ -7,6 +7,7 @@ import { imageListBody } from '@/lib/images/listing/links';
 import { readCreate, readListQuery } from '@/lib/images/requests';
 import { createImage } from '@/lib/images/image-service';
 import { storeIdsHeader } from '@/lib/stores/discovery';
+import { enabledImportMethods } from '@/lib/imports/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,9 +19,10 @@ export const GET = glanceRoute(async ({ req, ctx }) => {
 export const POST = glanceRoute(async ({ req, ctx }) => {
   const image = await createImage(ctx, readCreate(await readJson(req)));
   const storeIds = storeIdsHeader();
+  const methods = enabledImportMethods();
   return json(image, 201, {
     Location: `${baseUrl(req)}/v2/images/${image.id}`,
-    'OpenStack-image-import-methods': 'glance-direct,web-download,copy-image',
+    ...(methods.length === 0 ? {} : { 'OpenStack-image-import-methods': methods.join(',') }),
     ...(storeIds === null ? {} : { 'OpenStack-image-store-ids': storeIds }),
   });
 });

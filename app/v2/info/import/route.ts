@@ -1,5 +1,6 @@
 import { json } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
+import { enabledImportMethods } from '@/lib/imports/methods';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const GET = glanceRoute(
       'import-methods': {
         description: 'Import methods available.',
         type: 'array',
-        value: ['glance-direct', 'web-download', 'copy-image'],
+        value: enabledImportMethods(),
       },
     }),
   { rejectBody: true },

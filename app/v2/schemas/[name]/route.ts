@@ -1,4 +1,4 @@
-// GET /v2/schemas/{image,images,member,members}: the documents requests are validated against.
+// GET /v2/schemas/{image,images,member,members,task,tasks}: the documents Glance serves (the image ones also validate requests).
 import type { NextRequest } from 'next/server';
 import { NotFound } from '@/lib/errors';
 import { json } from '@/lib/http/respond';

@@ -1,0 +1,27 @@
+// The import methods this service implements, one file each. What
+// /v2/info/import lists and what POST /import accepts: the methods of
+// [DEFAULT] enabled_import_methods that are here (copy-image and
+// glance-download are still to come; web-download is plugged in by its file).
+import { getConfig } from '@/lib/config';
+import { glanceDirect } from './glance-direct';
+import type { ImportMethod } from './types';
+import { webDownload } from './web-download';
+
+export type { ImportJob, ImportMethod, ImportSource } from './types';
+
+const IMPLEMENTED: readonly ImportMethod[] = [glanceDirect, webDownload].filter((m): m is ImportMethod => m !== null);
+
+/** Names of the enabled methods that work here, in enabled_import_methods' order. */
+export function enabledImportMethods(): string[] {
+  return getConfig().enabledImportMethods.filter((n) => IMPLEMENTED.some((m) => m.name === n));
+}
+
+/** The method of this name, if it is enabled and implemented. */
+export function importMethod(name: string): ImportMethod | null {
+  return enabledImportMethods().includes(name) ? IMPLEMENTED.find((m) => m.name === name)! : null;
+}
+
+/** The method of this name if it is implemented, enabled or not (a task accepted earlier, the console's own uploads). */
+export function implementedMethod(name: string): ImportMethod | null {
+  return IMPLEMENTED.find((m) => m.name === name) ?? null;
+}

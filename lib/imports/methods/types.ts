@@ -1,0 +1,36 @@
+// What an import method is: one file per method under lib/imports/methods/,
+// listed in ./index.ts. The request checks common to every method (status,
+// lock, stores) are in lib/imports/start.ts, the task's course (statuses,
+// reserved properties, per-store results, clean-up) in lib/imports/run.ts;
+// a method only says where its data comes from.
+import type { RequestContext } from '@/lib/auth/context';
+import type { ImportRequest } from '../body';
+import type { StoreDriver, StoredData } from '@/lib/stores/driver';
+import type { ContentObserver } from '@/lib/stores/ingest';
+
+export interface ImportMethod {
+  /** Glance's method name (method.name, /v2/info/import). */
+  readonly name: string;
+  /** Glance's status precondition, checked in Glance's order by start.ts: its 409 message when `status` is not allowed. */
+  statusConflict(status: string): string | null;
+  /** Further request checks (e.g. web-download's URI filtering), after the common ones; throw Glance's 4xx. */
+  check?(ctx: RequestContext, req: ImportRequest): Promise<void> | void;
+  /** Opens the method's data for one run of a task (possibly a run resumed after a restart). */
+  open(job: ImportJob): Promise<ImportSource>;
+}
+
+export interface ImportJob {
+  imageId: string;
+  taskId: string;
+  request: Record<string, unknown>;
+}
+
+/** The data of one run, written into each target store in turn. */
+export interface ImportSource {
+  /** Bytes expected, when known (the staged size). */
+  readonly size: number | null;
+  /** Into `store`; `last`: no other store will read this source afterwards (a staged file may then be moved). */
+  into(store: StoreDriver, opts: { cap: number; check: ContentObserver; last: boolean }): Promise<StoredData>;
+  /** The run ended (either way): whatever the source kept (staged data) goes. */
+  discard(): Promise<void>;
+}
