@@ -6,9 +6,10 @@ import path from 'node:path';
 import { decode } from 'ini';
 import { ConfigError, type Section, all, bool, int, last, positiveInt, signedInt, str } from './ini';
 import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
+import { parseImportFiltering, type ImportFilteringConfig } from './import-filtering';
 
 export { ConfigError };
-export type { StoreDir, StoresConfig };
+export type { StoreDir, StoresConfig, ImportFilteringConfig };
 export type { BackendConfig, S3BackendConfig, StoreType } from './stores';
 
 export type AuthFlavor = 'noauth' | 'trusted-headers' | 'keystone';
@@ -53,6 +54,8 @@ export interface GlanceConfig {
   maxRequestBodySize: number;
   /** Glance's legacy per-image quotas ([DEFAULT] image_*_quota); a negative value means unlimited. */
   quotas: ImageQuotas;
+  /** [import_filtering_opts]: which URIs web-download may fetch (Glance's options, plus disallowed_networks). */
+  importFiltering: ImportFilteringConfig;
 }
 
 export interface ImageQuotas {
@@ -194,6 +197,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
     maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
     quotas: parseQuotas(dflt),
+    importFiltering: parseImportFiltering(doc.import_filtering_opts),
   };
 }
 
