@@ -1,0 +1,38 @@
+// Why a web-download failed, in words a task can record (Glance's wording
+// where it has one: the filtering and redirect refusals, urllib's "HTTP Error").
+export type WebDownloadFailure = 'filtering' | 'http' | 'connect' | 'timeout' | 'aborted' | 'truncated';
+
+export class WebDownloadError extends Error {
+  constructor(
+    readonly failure: WebDownloadFailure,
+    message: string,
+    /** For the log: which filter refused (the message keeps Glance's wording). */
+    readonly detail?: string,
+    /** The HTTP status of an 'http' failure. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'WebDownloadError';
+  }
+}
+
+/** glance/api/v2/images.py's 400 for a refused web-download URI. */
+export function notPassingFiltering(uri: string): string {
+  return `URI for web-download does not pass filtering: ${uri}`;
+}
+
+const CAUSES: Record<string, string> = {
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed, try again later',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+/** A socket or TLS error of the request, before any response. */
+export function requestFailure(uri: string, err: NodeJS.ErrnoException): WebDownloadError {
+  const cause = (err.code && CAUSES[err.code]) || err.message;
+  return new WebDownloadError('connect', `web-download of ${uri} failed: ${cause}`);
+}
