@@ -36,6 +36,8 @@ export interface WebFetchOptions {
   idleTimeoutMs?: number;
   /** Redirects followed (default 10: Python's urllib, which Glance uses). */
   maxRedirects?: number;
+  /** CA certificates trusted for https, instead of Node's bundled ones (default: Node's). */
+  ca?: string | Buffer;
   /** The resolver (default dns.lookup); each hop resolves its host once. */
   lookup?: typeof dns.lookup;
 }
@@ -159,6 +161,8 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       auth: t.url.username ? `${decodeURIComponent(t.url.username)}:${decodeURIComponent(t.url.password)}` : undefined,
       agent: false, // one connection per hop, closed after it: nothing pooled across hosts
       lookup: pinned,
+      // TLS verifies the certificate for the URI's host name (and sends it as SNI), not for the pinned address.
+      ...(t.scheme === 'https' && opts.ca ? { ca: opts.ca } : {}),
     });
     let settled = false;
     let timer: NodeJS.Timeout | null = null;

@@ -29,6 +29,11 @@ const CAUSES: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connection timed out',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server\'s certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the server\'s certificate chain is not trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server\'s certificate is not trusted',
+  CERT_HAS_EXPIRED: 'the server\'s certificate has expired',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the server\'s certificate is not for this host',
 };
 
 /** A socket or TLS error of the request, before any response. */

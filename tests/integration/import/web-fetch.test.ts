@@ -5,6 +5,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import dns from 'node:dns';
@@ -27,15 +32,16 @@ interface TestHttp {
 const servers: TestHttp[] = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 
-async function serve(host: string, handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<TestHttp> {
+async function serve(host: string, handler: (req: IncomingMessage, res: ServerResponse) => unknown, tls?: https.ServerOptions): Promise<TestHttp> {
   const requests: IncomingMessage[] = [];
   const sockets: TestHttp['sockets'] = [];
-  const server = http.createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     requests.push(req);
     Promise.resolve(handler(req, res)).catch(() => res.destroy());
-  });
+  };
+  const server = tls ? https.createServer(tls, listener) : http.createServer(listener);
   // (A reset is a close too: once() would reject on the socket's 'error'.)
-  server.on('connection', (socket) => sockets.push({ socket, closed: new Promise((r) => socket.once('close', () => r())) }));
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => sockets.push({ socket, closed: new Promise((r) => socket.once('close', () => r())) }));
   server.listen(0, host);
   await once(server, 'listening');
   const s: TestHttp = {
@@ -362,4 +368,22 @@ test('cancelling closes the connection: before the answer, while reading, and be
   const s4 = await openWebSource(`http://127.0.0.1:${src.port}/endless`, { filtering: f });
   for await (const _ of s4.body) break;
   await closedWithin(3, 2000);
+});
+
+test('https: the certificate is verified for the URI\'s host name, sent as SNI, while the connection goes to the checked address', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'web-fetch-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const cert = readFileSync(path.join(dir, 'cert.pem'));
+    const src = await serve('127.0.0.1', (req, res) => res.end(`sni=${(req.socket as import('node:tls').TLSSocket).servername}`), { cert, key: readFileSync(path.join(dir, 'key.pem')) });
+    const f = filtering({ allowedHosts: ['localhost', '127.0.0.1'], allowedPorts: [src.port] });
+    assert.equal((await fetchAll(`https://localhost:${src.port}/x`, { filtering: f, ca: cert })).toString(), 'sni=localhost');
+    const untrusted = await refusal(openWebSource(`https://localhost:${src.port}/x`, { filtering: f }));
+    assert.deepEqual([untrusted.failure, untrusted.message], ['connect', `web-download of https://localhost:${src.port}/x failed: the server's certificate is self-signed`]);
+    const wrongName = await refusal(openWebSource(`https://127.0.0.1:${src.port}/x`, { filtering: f, ca: cert }));
+    assert.deepEqual([wrongName.failure, wrongName.message], ['connect', `web-download of https://127.0.0.1:${src.port}/x failed: the server's certificate is not for this host`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
