@@ -115,7 +115,7 @@ test('user info is not the host', () => {
 
 test('loopback, link-local, unspecified, multicast, reserved and metadata addresses are refused', () => {
   const cases: [string, RegExp][] = [
-    ['127.0.0.1', /loopback/], ['127.9.8.7', /loopback/], ['::1', /loopback/], ['::ffff:127.0.0.1', /loopback/],
+    ['127.0.0.1', /loopback/], ['127.9.8.7', /loopback/], ['::1', /loopback/], ['::ffff:127.0.0.1', /loopback/], ['::ffff:7f00:1', /loopback/],
     ['169.254.169.254', /link-local/], ['::ffff:169.254.169.254', /link-local/], ['fe80::1', /link-local/], ['febf::1', /link-local/],
     ['0.0.0.0', /unspecified/], ['::', /unspecified/],
     ['224.0.0.1', /multicast/], ['ff02::1', /multicast/], ['255.255.255.255', /reserved/],
