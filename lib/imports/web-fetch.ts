@@ -70,12 +70,13 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
   const filtering = opts.filtering ?? getConfig().importFiltering;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   let current = uri;
+  const visits = new Map<string, number>(); // urllib's loop check: the same URL at most 4 times more
   for (let redirects = 0; ; redirects++) {
     const v = filterImportUri(current, filtering);
     if (!v.ok || !fetchable(v.target)) {
       const why = v.ok ? `scheme ${v.target.scheme} is not supported by web-download` : v.why;
       throw redirects === 0
-        ? new WebDownloadError('filtering', notPassingFiltering(current), why)
+        ? new WebDownloadError('filtering', notPassingFiltering(redactUri(current)), why)
         : new WebDownloadError('filtering', `Redirect to disallowed URL: ${redactUri(current)}`, why);
     }
     const res = await get(v.target, filtering, opts, redirects > 0);
@@ -83,14 +84,13 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
     const location = res.headers.location;
     if (REDIRECTS.has(status) && location) {
       res.destroy();
-      if (redirects >= maxRedirects) {
+      const next = redirectTarget(location, v.target);
+      if (next === null) throw new WebDownloadError('filtering', `Redirect to disallowed URL: ${redactUri(location)}`, 'not a valid URI');
+      if (redirects >= maxRedirects || (visits.get(next) ?? 0) >= 4) {
         throw new WebDownloadError('http', `HTTP Error ${status}: The HTTP server returned a redirect error that would lead to an infinite loop. The last 30x error message was: ${res.statusMessage}`);
       }
-      try {
-        current = new URL(location, v.target.url).href;
-      } catch {
-        throw new WebDownloadError('filtering', `Redirect to disallowed URL: ${redactUri(location)}`, 'not a valid URI');
-      }
+      visits.set(next, (visits.get(next) ?? 0) + 1);
+      current = next;
       continue;
     }
     if (status < 200 || status > 299) {
@@ -101,6 +101,21 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
     const contentLength = res.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
     const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     return { body: responseBody(res, { contentLength, idleTimeoutMs, signal: opts.signal, uri: redactUri(current) }), contentLength, finalUrl: current };
+  }
+}
+
+/**
+ * The next hop as urljoin gives it: an absolute Location as written (so the
+ * filters see an encoded IP as such, not as WHATWG's normalized form), a
+ * relative one resolved against the current URL. Null: not a URL.
+ */
+function redirectTarget(location: string, from: UriTarget): string | null {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location)) return location;
+  if (location.startsWith('//')) return `${from.scheme}:${location}`;
+  try {
+    return new URL(location, from.url).href;
+  } catch {
+    return null;
   }
 }
 
@@ -136,7 +151,7 @@ function resolveChecked(t: UriTarget, f: ImportFilteringConfig, lookup: typeof d
 function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redirected: boolean): Promise<IncomingMessage> {
   const uri = redactUri(t.url.href);
   const refusal = (why: string) =>
-    redirected ? new WebDownloadError('filtering', `Redirect to disallowed URL: ${uri}`, why) : new WebDownloadError('filtering', notPassingFiltering(t.url.href), why);
+    new WebDownloadError('filtering', redirected ? `Redirect to disallowed URL: ${uri}` : notPassingFiltering(uri), why);
   return new Promise((resolve, reject) => {
     const signal = opts.signal;
     if (signal?.aborted) return reject(new WebDownloadError('aborted', `web-download of ${uri} was cancelled`));
