@@ -6,9 +6,10 @@ import path from 'node:path';
 import { decode } from 'ini';
 import { ConfigError, type Section, all, bool, int, last, positiveInt, signedInt, str } from './ini';
 import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
+import { parseImportFiltering, type ImportFilteringConfig } from './import-filtering';
 
 export { ConfigError };
-export type { StoreDir, StoresConfig };
+export type { StoreDir, StoresConfig, ImportFilteringConfig };
 export type { BackendConfig, S3BackendConfig, StoreType } from './stores';
 
 export type AuthFlavor = 'noauth' | 'trusted-headers' | 'keystone';
@@ -57,6 +58,8 @@ export interface GlanceConfig {
   enabledImportMethods: string[];
   /** [task] task_time_to_live, hours: a finished task expires this long after it ends. */
   taskTimeToLiveHours: number;
+  /** [import_filtering_opts]: which URIs web-download may fetch (Glance's options, plus disallowed_networks). */
+  importFiltering: ImportFilteringConfig;
 }
 
 export interface ImageQuotas {
@@ -210,6 +213,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     quotas: parseQuotas(dflt),
     enabledImportMethods: listOpt(last(dflt.enabled_import_methods)) ?? DEFAULT_IMPORT_METHODS,
     taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),
+    importFiltering: parseImportFiltering(doc.import_filtering_opts),
   };
 }
 

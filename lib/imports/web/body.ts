@@ -1,0 +1,54 @@
+// The response body as an async iterable that pulls from the socket only as
+// fast as the consumer asks (Readable's iterator pauses the socket), with an
+// idle timeout that counts only time spent waiting for the server, never
+// time the consumer spends on a chunk.
+import type { IncomingMessage } from 'node:http';
+import { WebDownloadError } from './errors';
+
+export interface BodyOptions {
+  contentLength: number | null;
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+  uri: string;
+}
+
+/** Cancelling the signal closes the connection at once, whether or not the body is being read. */
+export function responseBody(res: IncomingMessage, o: BodyOptions): AsyncIterable<Uint8Array> {
+  const onAbort = () => res.destroy(new WebDownloadError('aborted', `web-download of ${o.uri} was cancelled`));
+  if (o.signal?.aborted) onAbort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  res.once('close', () => o.signal?.removeEventListener('abort', onAbort));
+  return { [Symbol.asyncIterator]: () => pull(res, o) };
+}
+
+async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8Array> {
+  const fail = (err: WebDownloadError) => res.destroy(err);
+  const chunks = res[Symbol.asyncIterator]();
+  let received = 0;
+  try {
+    for (;;) {
+      const timer = setTimeout(
+        () => fail(new WebDownloadError('timeout', `web-download of ${o.uri}: no data for ${o.idleTimeoutMs / 1000} s after ${received} bytes`)),
+        o.idleTimeoutMs,
+      );
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        if (err instanceof WebDownloadError) throw err;
+        throw new WebDownloadError('truncated', `web-download of ${o.uri}: the connection closed after ${received}${o.contentLength === null ? '' : ` of ${o.contentLength}`} bytes`);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) break;
+      received += next.value.length;
+      yield next.value;
+    }
+    if (o.contentLength !== null && received !== o.contentLength) {
+      throw new WebDownloadError('truncated', `web-download of ${o.uri}: received ${received} bytes, Content-Length said ${o.contentLength}`);
+    }
+  } finally {
+    // Early exit (consumer stopped, error): close the connection rather than drain it.
+    if (!res.destroyed) res.destroy();
+  }
+}
