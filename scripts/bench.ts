@@ -245,6 +245,9 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<R
   for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
   agent.destroy();
 
+  // Before the create and list load: their memory stays with the process and is not the S3 upload's.
+  const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
+
   log(`create rate: ${settings.nCreate} x POST /v2/images, ${settings.conc} clients`);
   syncDisks();
   const create = await phase(() => createLoad(server.url, settings.nCreate, settings.conc, 'bench-c'));
@@ -267,7 +270,6 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<R
   const listOk = list.result.every((q, i) => q.images_returned === expected[i] && Object.keys(q.errors).length === 0);
   if (!listOk) log(`WARNING: list answers differ from the expected image counts ${JSON.stringify(expected)}`);
 
-  const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
 
   const upload = {
     runs: up.result,
