@@ -77,7 +77,7 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
     if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
     await run.begin();
     onBegun();
-    source = await method.open({ imageId, taskId, request: input.import_req });
+    source = await method.open({ imageId, taskId, request: input.import_req, targets: targets.length });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
     await source.discard().catch((err) => logger.warn({ err, imageId }, 'could not remove staged data after its import'));

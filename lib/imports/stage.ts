@@ -71,7 +71,7 @@ export async function stageImageData(ctx: RequestContext, id: string, input: Sta
 }
 
 /** Write the body to the staged file, within image_size_cap; its size. */
-async function writeStaged(id: string, input: StageInput): Promise<number> {
+export async function writeStaged(id: string, input: StageInput): Promise<number> {
   const cap = getConfig().imageSizeCap;
   if (input.contentLength !== null && input.contentLength > cap) throw new SizeLimitExceeded();
   const store = staging();

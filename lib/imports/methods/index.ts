@@ -1,7 +1,7 @@
 // The import methods this service implements, one file each. What
 // /v2/info/import lists and what POST /import accepts: the methods of
 // [DEFAULT] enabled_import_methods that are here (copy-image and
-// glance-download are still to come; web-download is plugged in by its file).
+// glance-download are still to come).
 import { getConfig } from '@/lib/config';
 import { glanceDirect } from './glance-direct';
 import type { ImportMethod } from './types';
@@ -9,7 +9,7 @@ import { webDownload } from './web-download';
 
 export type { ImportJob, ImportMethod, ImportSource } from './types';
 
-const IMPLEMENTED: readonly ImportMethod[] = [glanceDirect, webDownload].filter((m): m is ImportMethod => m !== null);
+const IMPLEMENTED: readonly ImportMethod[] = [glanceDirect, webDownload];
 
 /** Names of the enabled methods that work here, in enabled_import_methods' order. */
 export function enabledImportMethods(): string[] {

@@ -23,6 +23,8 @@ export interface ImportJob {
   imageId: string;
   taskId: string;
   request: Record<string, unknown>;
+  /** How many stores will read the source (more than one: a streamed source must be kept first). */
+  targets: number;
 }
 
 /** The data of one run, written into each target store in turn. */

@@ -1,15 +1,66 @@
-// web-download: the place for the method (Glance's web-download): the fetcher
-// (lib/imports/web-fetch.ts, openWebSource(uri, opts), with
-// [import_filtering_opts] applied to every redirect) is written separately.
-// Until it lands this method is not registered (lib/imports/methods/index.ts),
-// so /v2/info/import does not list it and a request naming it is Glance's 400
-// "Unknown import method name". Plugging it in:
-//   statusConflict: status === 'queued' ? null : "Image needs to be in 'queued' state to use 'web-download' method"
-//   check: the URI passes the filtering (else 400 "URI for web-download does not pass filtering: <uri>")
-//   open: const { body, contentLength } = await openWebSource(uri, opts);
-//         into(store, { cap, check }) => store.add(imageId, body, { expectedSize: contentLength, cap, check })
-//         (one store reads the body; for several stores, stage it first: see Glance's _WebDownload)
-//   discard: nothing to remove.
-import type { ImportMethod } from './types';
+// web-download (Glance's _WebDownload): the server fetches method.uri, with
+// [import_filtering_opts] applied to the URI at request time (Glance's 400) and
+// to every redirect while fetching (lib/imports/web-fetch.ts). One target
+// store reads the response body as it arrives (hashed and inspected on the
+// way, image_size_cap enforced by the store); for several stores the body is
+// first written to this node's staging area, as Glance always does, and each
+// store reads the staged file (the last one adopts it).
+import { createReadStream } from 'node:fs';
+import { BadRequest } from '@/lib/errors';
+import { removeStaged, stagedPath } from '@/lib/uploads/staging';
+import { checkImportUri, notPassingFiltering, openWebSource } from '../web-fetch';
+import { pyStr } from '../body';
+import { stagingNow, writeStaged } from '../stage';
+import { logger } from '@/lib/log';
+import type { ImportMethod, ImportSource } from './types';
 
-export const webDownload: ImportMethod | null = null;
+export const webDownload: ImportMethod = {
+  name: 'web-download',
+  statusConflict: (status) => (status === 'queued' ? null : "Image needs to be in 'queued' state to use 'web-download' method"),
+  async check(_ctx, req) {
+    const uri = req.method.uri;
+    const why = typeof uri === 'string' && uri !== '' ? await checkImportUri(uri) : 'no URI';
+    if (why !== null) {
+      logger.info({ why }, 'web-download URI refused');
+      throw new BadRequest(notPassingFiltering(pyStr(uri)));
+    }
+  },
+  async open({ imageId, request, targets }): Promise<ImportSource> {
+    const uri = String((request.method as { uri?: unknown }).uri ?? '');
+    if (targets > 1) return staged(imageId, uri);
+    return {
+      size: null,
+      // The only store reads the response as it arrives (a resumed run fetches again).
+      async into(store, { cap, check }) {
+        const { body, contentLength } = await openWebSource(uri);
+        return store.add(imageId, body, { expectedSize: contentLength, cap, check });
+      },
+      discard: async () => {},
+    };
+  },
+};
+
+/** Several target stores: the download goes to staging once, then into each store from there. */
+async function staged(imageId: string, uri: string): Promise<ImportSource> {
+  await removeStaged(imageId); // an earlier run cut short
+  stagingNow().add(imageId);
+  let size: number;
+  try {
+    const { body, contentLength } = await openWebSource(uri);
+    size = await writeStaged(imageId, { body, contentLength });
+  } catch (err) {
+    await removeStaged(imageId).catch(() => {});
+    throw err;
+  } finally {
+    stagingNow().delete(imageId);
+  }
+  const file = stagedPath(imageId);
+  return {
+    size,
+    into: (store, { cap, check, last }) =>
+      last
+        ? store.adopt(imageId, file, { size, cap, check })
+        : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, check }),
+    discard: () => removeStaged(imageId),
+  };
+}

@@ -27,7 +27,7 @@ test('create with custom properties: 201, headers, Glance\'s key order and bytes
   const image = JSON.parse(r.body);
   assert.match(image.id, UUID);
   assert.equal(r.headers.location, `http://controller:9292/v2/images/${image.id}`);
-  assert.equal(r.headers['openstack-image-import-methods'], 'glance-direct', 'only the methods that work (Glance: all it enables)');
+  assert.equal(r.headers['openstack-image-import-methods'], 'glance-direct,web-download', 'only the methods that work (Glance: all it enables)');
   assert.equal(r.headers['content-type'], 'application/json');
   assert.match(r.headers['x-openstack-request-id'], /^req-/);
   assert.match(image.created_at, ISO);

@@ -89,9 +89,9 @@ test('info: import methods, usage, and no stores discovery', async () => {
   assert.equal(imp.status, 200);
   assert.equal(
     imp.text,
-    '{"import-methods": {"description": "Import methods available.", "type": "array", "value": ["glance-direct"]}}',
+    '{"import-methods": {"description": "Import methods available.", "type": "array", "value": ["glance-direct", "web-download"]}}',
   );
-  assert.equal(Buffer.byteLength(imp.text), 109);
+  assert.equal(Buffer.byteLength(imp.text), 125);
   const usage = await api.get('/v2/info/usage');
   assert.equal(usage.text, '{"usage": {}}');
   assert.equal(Buffer.byteLength(usage.text), 13);

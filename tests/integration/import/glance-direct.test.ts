@@ -164,8 +164,8 @@ test('import body rules: 400s in Glance\'s order and words', async () => {
     [{}, 'Import request requires a &#x27;method&#x27; field.'],
     [{ method: {} }, 'Import request requires a &#x27;name&#x27; field.'],
     [{ method: { name: 'bogus' } }, 'Unknown import method name &#x27;bogus&#x27;.'],
-    // Not enabled here until its method lands.
-    [{ method: { name: 'web-download', uri: 'http://example.com/x' } }, 'Unknown import method name &#x27;web-download&#x27;.'],
+    // Loopback is refused unless [import_filtering_opts] allows it.
+    [{ method: { name: 'web-download', uri: 'http://127.0.0.1/x' } }, 'URI for web-download does not pass filtering: http://127.0.0.1/x'],
     [{ method: { name: 'glance-direct' }, all_stores_must_succeed: 'yes', all_stores: 1 }, '&#x27;all_stores_must_succeed&#x27; must be boolean value only'],
     [{ method: { name: 'glance-direct' }, all_stores: 'yes' }, '&#x27;all_stores&#x27; must be boolean value only'],
   ];
@@ -309,7 +309,7 @@ test('stage past image_size_cap is 413 and a hang-up mid-stage: nothing staged, 
 
 test('/v2/info/import and the create header list only the enabled methods that work', async () => {
   const info = await member.get('/v2/info/import');
-  assert.deepEqual(info.json['import-methods'].value, ['glance-direct']);
+  assert.deepEqual(info.json['import-methods'].value, ['glance-direct', 'web-download']);
   const created = await member.post('/v2/images', { name: 'h' });
-  assert.equal(created.headers.get('openstack-image-import-methods'), 'glance-direct');
+  assert.equal(created.headers.get('openstack-image-import-methods'), 'glance-direct,web-download');
 });

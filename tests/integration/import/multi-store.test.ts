@@ -2,10 +2,14 @@
 // X-Image-Meta-Store header, Glance's 400/409 for conflicting or unknown
 // stores, and a store that fails under all_stores_must_succeed false (the
 // others keep the image, os_glance_failed_import names it) and true (nothing
-// kept anywhere, image queued).
+// kept anywhere, image queued). web-download into several stores: the
+// response is staged once, then read by each store (staging left empty).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
@@ -19,14 +23,30 @@ const OCTETS = { 'Content-Type': 'application/octet-stream' };
 const storeDir = (s: string) => path.join(server.dir, s);
 const explanation = (html: string) => /<h1>[^<]*<\/h1>\n {2}(.*)<br \/><br \/>/s.exec(html)?.[1];
 
+const WEB_DATA = new Uint8Array(randomBytes(2 * 1048576 + 5));
+let source: http.Server;
+let src: string;
+
 before(async () => {
+  // web-download's source: /data, 404 otherwise (loopback and its port allowed below).
+  source = http.createServer((req, res) => {
+    if (req.url !== '/data') return void res.writeHead(404).end();
+    res.writeHead(200, { 'Content-Length': WEB_DATA.length }).end(WEB_DATA);
+  });
+  source.listen(0, '127.0.0.1');
+  await once(source, 'listening');
+  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
   server = await startServer({
     storeConfig: (dir) => {
-      for (const s of STORES) mkdirSync(path.join(dir, s));
+      for (const s of [...STORES, 'staging']) mkdirSync(path.join(dir, s));
       return [
         'default_backend = fast',
         '[DEFAULT]',
         'enabled_backends = fast:file, slow:file, cold:file',
+        `node_staging_uri = file://${path.join(dir, 'staging')}`,
+        '[import_filtering_opts]',
+        'allowed_hosts = 127.0.0.1',
+        `allowed_ports = ${new URL(src).port}`,
         ...STORES.flatMap((s) => [`[${s}]`, `filesystem_store_datadir = ${path.join(dir, s)}`]),
       ].join('\n');
     },
@@ -36,6 +56,8 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
+  source?.closeAllConnections();
+  source?.close();
   if (server) removeDir(server.dir);
 });
 
@@ -118,4 +140,28 @@ test('a failing store: kept elsewhere when all_stores_must_succeed is false, not
   } finally {
     mkdirSync(storeDir('slow'));
   }
+});
+
+test('web-download into several stores: fetched once, staged, in each store; a failed fetch leaves nothing staged or stored', async () => {
+  const img = await api.create({ disk_format: 'raw', container_format: 'bare' });
+  const r = await api.post(`/v2/images/${img.id}/import`, { method: { name: 'web-download', uri: `${src}/data` }, stores: ['slow', 'cold'] });
+  assert.equal(r.status, 202, r.text);
+  const done = await settled(img.id);
+  assert.equal(done.status, 'active');
+  assert.equal(done.checksum, md5(WEB_DATA));
+  assert.equal(done.size, WEB_DATA.length);
+  assert.equal(done.stores, 'slow,cold');
+  assert.deepEqual(holding(img.id), ['slow', 'cold']);
+  assert.deepEqual(readdirSync(storeDir('staging')).filter((f) => f.includes(img.id)), [], 'the staged download is gone');
+
+  const missing = await api.create({ disk_format: 'raw', container_format: 'bare' });
+  assert.equal((await api.post(`/v2/images/${missing.id}/import`, { method: { name: 'web-download', uri: `${src}/gone` }, all_stores: true })).status, 202);
+  const failed = await settled(missing.id);
+  assert.equal(failed.status, 'queued');
+  assert.equal(failed.os_glance_importing_to_stores, '');
+  assert.deepEqual(holding(missing.id), []);
+  assert.deepEqual(readdirSync(storeDir('staging')).filter((f) => f.includes(missing.id)), []);
+  const [task] = (await api.get(`/v2/images/${missing.id}/tasks`)).json.tasks;
+  assert.equal(task.status, 'failure');
+  assert.equal(task.message, 'HTTP Error 404: Not Found');
 });
