@@ -2,9 +2,9 @@
 // staging area goes into the target stores. Every store but the last reads a
 // copy; the last adopts the staged file (moved, not copied, when it is on the
 // same filesystem). The staged data is removed when the run ends.
-import { createReadStream } from 'node:fs';
 import { Conflict } from '@/lib/errors';
-import { findStaged, removeStaged, stagedPath } from '@/lib/uploads/staging';
+import { findStaged } from '@/lib/uploads/staging';
+import { stagedFileSource } from './staged-source';
 import type { ImportMethod, ImportSource } from './types';
 
 export class StagedDataMissing extends Conflict {
@@ -19,15 +19,6 @@ export const glanceDirect: ImportMethod = {
   async open({ imageId }): Promise<ImportSource> {
     const staged = await findStaged(imageId);
     if (!staged || staged.size === undefined || staged.offset !== staged.size) throw new StagedDataMissing();
-    const size = staged.size;
-    const file = stagedPath(imageId);
-    return {
-      size,
-      into: (store, { cap, check, last }) =>
-        last
-          ? store.adopt(imageId, file, { size, cap, check })
-          : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, check }),
-      discard: () => removeStaged(imageId),
-    };
+    return stagedFileSource(imageId, staged.size);
   },
 };

@@ -5,9 +5,9 @@
 // way, image_size_cap enforced by the store); for several stores the body is
 // first written to this node's staging area, as Glance always does, and each
 // store reads the staged file (the last one adopts it).
-import { createReadStream } from 'node:fs';
 import { BadRequest } from '@/lib/errors';
-import { removeStaged, stagedPath } from '@/lib/uploads/staging';
+import { removeStaged } from '@/lib/uploads/staging';
+import { stagedFileSource } from './staged-source';
 import { checkImportUri, notPassingFiltering, openWebSource } from '../web-fetch';
 import { pyStr } from '../body';
 import { stagingNow, writeStaged } from '../stage';
@@ -54,13 +54,5 @@ async function staged(imageId: string, uri: string): Promise<ImportSource> {
   } finally {
     stagingNow().delete(imageId);
   }
-  const file = stagedPath(imageId);
-  return {
-    size,
-    into: (store, { cap, check, last }) =>
-      last
-        ? store.adopt(imageId, file, { size, cap, check })
-        : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, check }),
-    discard: () => removeStaged(imageId),
-  };
+  return stagedFileSource(imageId, size);
 }
