@@ -9,11 +9,11 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { logger } from '@/lib/log';
+import { HOP_BY_HOP, isUnreachable } from '@/lib/nodes/forwarding';
 
 /** Set on forwarded requests: the receiving node handles them itself, never forwards again. */
 export const FORWARDED_HEADER = 'x-glance-stage-forwarded';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']);
 const CONNECT_TIMEOUT_MS = 10_000;
 const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
@@ -43,7 +43,7 @@ export function forwardToStageHost(req: Request, base: string, from: string): Pr
       outgoing.destroy();
       if (answered) return;
       answered = true;
-      const refused = ['ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes((err as NodeJS.ErrnoException).code ?? '');
+      const refused = isUnreachable((err as NodeJS.ErrnoException).code);
       logger.error({ err: err.message, target: target.origin, method: req.method }, 'could not forward a browser upload request to its stage host');
       resolve(unavailable(refused ? 504 : 502));
     };

@@ -5,8 +5,10 @@
 // is passed on with its status.
 import { GlanceError } from '@/lib/errors';
 import { logger } from '@/lib/log';
+import { HOP_BY_HOP, isUnreachable } from '@/lib/nodes/forwarding';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'proxy-authorization']);
+/** Besides hop-by-hop headers: fetch sets its own Host and length for the re-encoded body. */
+const NOT_PASSED = new Set([...HOP_BY_HOP, 'host', 'content-length']);
 const TIMEOUT_MS = 60_000;
 
 /** webob's HTTPGatewayTimeout / HTTPBadGateway with Glance's text as the detail (their default explanation first). */
@@ -22,7 +24,7 @@ export async function forwardImport(host: string, path: string, headers: Headers
   const url = `${host.replace(/\/+$/, '')}${path}`;
   const out = new Headers();
   headers.forEach((v, k) => {
-    if (!HOP_BY_HOP.has(k)) out.set(k, v);
+    if (!NOT_PASSED.has(k)) out.set(k, v);
   });
   out.set('content-type', 'application/json');
   let res: Response;
@@ -30,7 +32,7 @@ export async function forwardImport(host: string, path: string, headers: Headers
     res = await fetch(url, { method: 'POST', headers: out, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
   } catch (err) {
     const code = (err as { cause?: { code?: string } })?.cause?.code ?? '';
-    const noConnection = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT'].includes(code) || (err as Error)?.name === 'TimeoutError';
+    const noConnection = isUnreachable(code) || (err as Error)?.name === 'TimeoutError';
     logger.error({ err: (err as Error)?.message, code, url }, 'failed to forward an import to its stage host');
     throw new StageHostUnavailable(noConnection ? 504 : 502);
   }

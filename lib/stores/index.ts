@@ -62,7 +62,7 @@ export class StoreSet {
   locationStoreId(value: string, metaData?: string | null): string | null {
     const named = storeIdOf(metaData);
     if (named && this.byId(named)) return named;
-    return this.drivers.find((d) => d.owns(value))?.id ?? named;
+    return this.forLocation(value)?.id ?? named;
   }
 
   /**

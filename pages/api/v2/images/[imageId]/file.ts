@@ -1,9 +1,8 @@
 // PUT /v2/images/{id}/file (upload) and GET (download, with Range), reached
 // through a rewrite in next.config.js. A Pages API route, not an App Router
 // one, to get Node's request and response for the data: see http/node-route.ts.
-import { UnsupportedMediaType } from '@/lib/errors';
-import { imageDataResponse } from '@/http/image-data';
-import { nodeRequestBody, nodeRoute, type Answer } from '@/http/node-route';
+import { imageDataInput, imageDataResponse } from '@/http/image-data';
+import { nodeRoute, type Answer } from '@/http/node-route';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { openImageData, uploadImageData } from '@/lib/images/upload-download';
@@ -21,16 +20,7 @@ export default nodeRoute<Params>(
     ),
     PUT: (req, segment, node) =>
       glanceRoute<Params>(async ({ req, ctx, params }) => {
-        const type = req.headers.get('content-type');
-        if (type && type.split(';')[0].trim().toLowerCase() !== 'application/octet-stream') {
-          throw new UnsupportedMediaType(type);
-        }
-        const length = req.headers.get('content-length');
-        await uploadImageData(ctx, params.imageId, {
-          body: nodeRequestBody(node),
-          contentLength: length === null ? null : Number(length),
-          storeId: req.headers.get('x-image-meta-store'),
-        });
+        await uploadImageData(ctx, params.imageId, { ...imageDataInput(req, node), storeId: req.headers.get('x-image-meta-store') });
         return noContent({ 'Content-Type': 'text/html; charset=UTF-8' });
       })(req, segment),
   },

@@ -1,8 +1,8 @@
 // PUT /v2/images/{id}/stage (glance-direct's staging), reached through a
 // rewrite in next.config.js. A Pages API route for Node's request body, as
 // PUT /file (http/node-route.ts).
-import { UnsupportedMediaType } from '@/lib/errors';
-import { nodeRequestBody, nodeRoute } from '@/http/node-route';
+import { imageDataInput } from '@/http/image-data';
+import { nodeRoute } from '@/http/node-route';
 import { noContent } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed } from '@/http/glance-route';
 import { assertStageAvailable, stageImageData } from '@/lib/imports/stage';
@@ -18,15 +18,7 @@ export default nodeRoute<Params>(
     PUT: (req, segment, node) =>
       glanceRoute<Params>(async ({ req, ctx, params }) => {
         assertStageAvailable();
-        const type = req.headers.get('content-type');
-        if (type && type.split(';')[0].trim().toLowerCase() !== 'application/octet-stream') {
-          throw new UnsupportedMediaType(type);
-        }
-        const length = req.headers.get('content-length');
-        await stageImageData(ctx, params.imageId, {
-          body: nodeRequestBody(node),
-          contentLength: length === null ? null : Number(length),
-        });
+        await stageImageData(ctx, params.imageId, imageDataInput(req, node));
         return noContent();
       })(req, segment),
   },
