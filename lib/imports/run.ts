@@ -23,7 +23,7 @@ import type { StoredData } from '@/lib/stores/driver';
 import { storageError } from '@/lib/stores/errors';
 import { findTask, moveTask, setTaskMessage, type TaskRow } from '@/lib/tasks/repository';
 import { dropImportLock, LOCK_PROPERTY } from './lock';
-import { implementedMethod, type ImportSource } from './methods';
+import { implementedMethod, type ImportMethod, type ImportSource } from './methods';
 import { taskExpiry } from './task-expiry';
 import { removeStaged } from '@/lib/uploads/staging';
 
@@ -82,7 +82,7 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
     if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
     await run.begin();
     onBegun();
-    source = await method.open({ imageId, taskId, request: input.import_req, targets: targets.length });
+    source = await open(method, { imageId, taskId, request: input.import_req, targets: targets.length });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
     await source.discard().catch((err) => logger.warn({ err, imageId }, 'could not remove staged data after its import'));
@@ -92,6 +92,20 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
   }
 }
 
+/** A download that fails before any store read it failed for every target store (Glance's _WebDownload revert). */
+class SourceFailed extends Error {
+  constructor(readonly cause: unknown) {
+    super(reasonOf(cause));
+  }
+}
+
+async function open(method: ImportMethod, job: Parameters<ImportMethod['open']>[0]): Promise<ImportSource> {
+  try {
+    return await method.open(job);
+  } catch (err) {
+    throw method.openFailsEveryStore ? new SourceFailed(err) : err;
+  }
+}
 
 class Run {
   private readonly stored: StoredData[] = [];
@@ -239,6 +253,7 @@ class Run {
       }
       const importing = merge(await liveProperty(this.imageId, IMPORTING_STORES), this.named, 'remove');
       const values: Record<string, string> = { [IMPORTING_STORES]: importing };
+      if (err instanceof SourceFailed) values[FAILED_STORES] = merge(await liveProperty(this.imageId, FAILED_STORES), this.named, 'add');
       if (this.named.length > 0) await setServiceProperties(undefined, this.imageId, values);
       await dropImportLock(this.imageId, this.task.id);
     } finally {

@@ -19,6 +19,8 @@ export interface ImportMethod {
   available?(): boolean;
   /** The target stores from those requested (all_stores: every store); [] means nothing to do. Throws Glance's 400. */
   pickTargets?(imageId: string, picked: string[], allStores: boolean): Promise<string[]>;
+  /** A failure to open its data counts against every target store (Glance's download plugins' revert). */
+  readonly openFailsEveryStore?: boolean;
   /** Further request checks (e.g. web-download's URI filtering), after the common ones; throw Glance's 4xx. */
   check?(ctx: RequestContext, req: ImportRequest): Promise<void> | void;
   /** Opens the method's data for one run of a task (possibly a run resumed after a restart). */
