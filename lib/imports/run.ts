@@ -9,9 +9,8 @@
 // A run is idempotent enough to be started again after a restart (resume()).
 import type { UserActor } from '@/lib/images/actor';
 import { ContentInspection } from '@/lib/images/content-check';
-import { addStoredLocation } from '@/lib/images/locations';
+import { addStoredLocation, storesHolding } from '@/lib/images/locations';
 import { findLiveImage, inTransaction, liveProperty, nowSeconds, setServiceProperties, touchActiveImage } from '@/lib/images/repository';
-import { storesHolding } from '@/lib/images/locations';
 import { recordServingNode, releaseUpload } from '@/lib/nodes/upload-owners';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { changeStatus, moveIfAt, reasonOf } from '@/lib/images/status';

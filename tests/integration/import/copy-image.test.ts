@@ -6,11 +6,14 @@
 // removed) and false (the others keep theirs), a source whose bytes no longer
 // match the image's hash, a source that is gone. The image stays active
 // throughout; nothing is left in the target stores or in staging on failure.
+// A copy cut short by a restart runs again when the server is back.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as mariadb from 'mariadb';
+import { poolConfigFromUrl } from '../../../lib/db/url';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { events, md5, waitFor } from '../../helpers/data';
@@ -28,20 +31,19 @@ const storeDir = (s: string) => path.join(server.dir, s);
 const explanation = (html: string) => /<h1>[^<]*<\/h1>\n {2}(.*)<br \/><br \/>/s.exec(html)?.[1];
 const copy = (stores: unknown, extra: object = {}) => ({ method: { name: 'copy-image' }, ...(stores === undefined ? {} : { stores }), ...extra });
 
+function multiStore(dir: string): string {
+  for (const s of [...STORES, 'staging']) mkdirSync(path.join(dir, s), { recursive: true });
+  return [
+    'default_backend = fast',
+    '[DEFAULT]',
+    'enabled_backends = fast:file, slow:file, cold:file',
+    `node_staging_uri = file://${path.join(dir, 'staging')}`,
+    ...STORES.flatMap((s) => [`[${s}]`, `filesystem_store_datadir = ${path.join(dir, s)}`]),
+  ].join('\n');
+}
+
 before(async () => {
-  server = await startServer({
-    flavor: 'trusted-headers',
-    storeConfig: (dir) => {
-      for (const s of [...STORES, 'staging']) mkdirSync(path.join(dir, s));
-      return [
-        'default_backend = fast',
-        '[DEFAULT]',
-        'enabled_backends = fast:file, slow:file, cold:file',
-        `node_staging_uri = file://${path.join(dir, 'staging')}`,
-        ...STORES.flatMap((s) => [`[${s}]`, `filesystem_store_datadir = ${path.join(dir, s)}`]),
-      ].join('\n');
-    },
-  });
+  server = await startServer({ flavor: 'trusted-headers', storeConfig: multiStore });
   admin = client(server.url, identity('admin-project', 'admin,member,reader'));
   member = client(server.url, identity('demo-project', 'member,reader'));
   reader = client(server.url, identity('demo-project', 'reader'));
@@ -211,4 +213,33 @@ test('a source that no longer matches the image\'s hash, or is gone: the task fa
   assert.equal(t.message, 'Image not found in any configured store');
   assert.deepEqual(holding(gone), []);
   assert.deepEqual(staged(gone), []);
+});
+
+test('a copy cut short by a restart runs again when the server comes back: the image active, the copy in place', async () => {
+  const data = new Uint8Array(randomBytes(300_000));
+  const id = await uploaded(data);
+  const prev = server;
+  await prev.stop(); // its pool goes with it: the rows below are written over a connection of our own
+  // What a kill mid-copy leaves: the task processing, the lock held, a partial copy in slow, the image active.
+  const task = randomUUID();
+  const conn = await mariadb.createConnection(poolConfigFromUrl(prev.databaseUrl));
+  try {
+    await conn.query(`INSERT INTO tasks (id, type, status, owner, image_id, created_at, updated_at, deleted) VALUES (?, 'api_image_import', 'processing', 'admin-project', ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), 0)`, [task, id]);
+    await conn.query(`INSERT INTO task_info (task_id, input, result, message) VALUES (?, ?, NULL, '')`, [task, JSON.stringify({ image_id: id, import_req: copy(['slow']), backend: ['slow'] })]);
+    await conn.query(`INSERT INTO image_properties (image_id, name, value, created_at, deleted) VALUES (?, 'os_glance_import_task', ?, UTC_TIMESTAMP(), 0), (?, 'os_glance_importing_to_stores', 'slow', UTC_TIMESTAMP(), 0)`, [id, task, id]);
+  } finally {
+    await conn.end();
+  }
+  writeFileSync(path.join(storeDir('slow'), `.${id}.partial`), data.subarray(0, 1000));
+  server = await startServer({ flavor: 'trusted-headers', databaseUrl: prev.databaseUrl, dir: prev.dir, storeConfig: multiStore });
+  admin = client(server.url, identity('admin-project', 'admin,member,reader'));
+  const img = await settled(id);
+  assert.equal(img.status, 'active');
+  assert.equal(img.stores, 'fast,slow');
+  assert.equal(img.os_glance_importing_to_stores, '');
+  assert.ok(Buffer.from(data).equals(readFileSync(path.join(storeDir('slow'), id))));
+  assert.deepEqual(readdirSync(storeDir('slow')).filter((f) => f.includes(id)), [id], 'the partial copy is gone');
+  const [t] = await tasksOf(id);
+  assert.equal(t.id, task);
+  assert.equal(t.status, 'success');
 });
