@@ -133,6 +133,7 @@ test('the request rules, in Glance\'s order and words', async () => {
   await refused(admin, 400, 'Image is already present at store &#x27;fast&#x27;', copy(undefined));
   await refused(admin, 409, 'Store for identifier nope not found', copy(['nope']));
   await refused(admin, 409, 'Store for identifier nope not found', copy(['fast', 'nope']));
+  await refused(admin, 409, 'Store for identifier s not found', copy('slow')); // Glance iterates the string
   await refused(admin, 400, 'All_stores parameter can&#x27;t be used with x-image-meta-store header or stores parameter', copy(['slow'], { all_stores: true }));
   assert.equal((await admin.post(`/v2/images/${id}/actions/deactivate`)).status, 204);
   await refused(admin, 409, 'Only images with status active can be targeted for copying');
