@@ -1,16 +1,18 @@
 // The store commands of Debian's glance client (python3-glanceclient) against
 // two file stores, with nothing but `. admin-openrc`: stores-info (--detail),
-// image-create/image-upload --store, stores-delete; and the image's stores as
+// image-create/image-upload --store, image-import --import-method copy-image,
+// stores-delete; and the image's stores as
 // `openstack image show` prints them.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { getToken, readOpenrc, startKeystoneServer, type KeystoneServer } from '../../helpers/identity';
 import { client } from '../../helpers/http';
 import { parseFields, parseTable, runCli } from '../../helpers/openstack-cli';
 import { removeDir } from '../../helpers/server';
+import { waitFor } from '../../helpers/data';
 
 let server: KeystoneServer;
 let env: Record<string, string>;
@@ -91,13 +93,10 @@ test('image-create --store puts the data in that store; stores-delete refuses th
   assert.equal(only.stderr, `Unable to delete image '${id}' from store 'slow'. (HTTP 403 Forbidden: Cannot delete image data from the only store containing it. Consider deleting the image instead.)\n`);
   assert.ok(existsSync(path.join(dirOf('slow'), id)));
 
-  // A second copy, as copy-image import (not built yet) will leave it.
-  copyFileSync(path.join(dirOf('slow'), id), path.join(dirOf('fast'), id));
-  await server.query(
-    "INSERT INTO image_locations (image_id, value, meta_data, status, deleted, created_at, updated_at) VALUES (?, ?, '{\"store\": \"fast\"}', 'active', 0, NOW(), NOW())",
-    [id, `file://${path.join(dirOf('fast'), id)}`],
-  );
-  assert.equal(props(await ok(['image-show', id])).stores, 'slow,fast');
+  // A second copy, made by the client's copy-image import (the image stays active while it runs).
+  await ok(['image-import', '--import-method', 'copy-image', '--stores', 'fast', id]);
+  await waitFor('the copy into fast', async () => (props(await ok(['image-show', id])).stores === 'slow,fast' ? true : undefined));
+  assert.ok(existsSync(path.join(dirOf('fast'), id)));
   await ok(['stores-delete', '--store', 'slow', id]);
   assert.equal(existsSync(path.join(dirOf('slow'), id)), false);
   assert.equal(props(await ok(['image-show', id])).stores, 'fast');
