@@ -172,7 +172,7 @@ class Run {
         await this.progress(target, 'done');
       } catch (err) {
         logger.warn({ err, imageId: this.imageId, store: store.id, task: this.task.id }, 'import into a store failed');
-        this.firstError ??= storageError(err);
+        this.firstError ??= storeFailure(store.id, err);
         await this.progress(target, 'failed');
         if (mustSucceed) throw this.firstError;
       }
@@ -264,6 +264,16 @@ class Run {
 /** A failed run that never opened its source: the staged data still goes (the image is queued again). */
 async function discardStaged(imageId: string): Promise<void> {
   await removeStaged(imageId).catch(() => {});
+}
+
+/** A store's failure as the task tells it: Glance's error when there is one, else the system error's code without the server's paths. */
+function storeFailure(storeId: string, err: unknown): unknown {
+  const mapped = storageError(err);
+  const sys = mapped as NodeJS.ErrnoException;
+  if (mapped instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+    return new Error(`Store ${storeId} could not be written: ${sys.code}`);
+  }
+  return mapped;
 }
 
 function storeOf(id: string | null): StoreDriver {
