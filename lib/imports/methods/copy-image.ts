@@ -33,7 +33,9 @@ export const copyImage: ImportMethod = {
   async open({ imageId, taskId }): Promise<ImportSource> {
     const image = await findLiveImage(imageId);
     if (!image) throw new CopyFailed('Image has been deleted, aborting import.');
-    const size = Number(image.size ?? 0);
+    // Only a range of known length can be read (an active image always has one, unless made from a bare location).
+    if (image.size === null) throw new CopyFailed('The image has no size recorded; its data cannot be copied');
+    const size = Number(image.size);
     const from = await sourceLocation(imageId);
     return {
       size,
