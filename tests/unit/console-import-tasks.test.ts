@@ -75,3 +75,16 @@ test('the timeline in the order an import runs, though task rows keep whole seco
   );
   assert.deepEqual(items.map((i) => (i.kind === 'event' ? i.e.action : i.s.action)), ['created', 'task_created', 'import_started', 'imported', 'task_success']);
 });
+
+test("web-download's failures keep Glance's words on the timeline; anything else still becomes a plain text", async () => {
+  const { publicFailureReason } = await import('../../lib/images/failure-reasons');
+  for (const raw of [
+    'HTTP Error 404: Not Found',
+    'Redirect to disallowed URL: http://localhost:8080/data',
+    'URI for web-download does not pass filtering: http://169.254.169.254/',
+    'web-download of http://example.com/x failed: connection refused',
+    'web-download of http://example.com/x: no answer within 60 s',
+  ]) assert.equal(publicFailureReason(raw), raw);
+  assert.doesNotMatch(publicFailureReason("ENOENT: no such file or directory, open '/srv/x'")!, /ENOENT|\/srv/);
+  assert.doesNotMatch(publicFailureReason('HTTP Errors everywhere in /srv/x')!, /\/srv/);
+});
