@@ -92,7 +92,7 @@ export function UrlImport({ storeChoices, onBusyChange }: { storeChoices: Upload
           />
         </div>
         <div className="sm:col-span-2">
-          <label htmlFor={`${id}-name`} className="label">Name</label>
+          <label htmlFor={`${id}-name`} className="label">Image name</label>
           <input id={`${id}-name`} className="field" name="name" value={form.name} onChange={(e) => set('name', e.target.value)} />
         </div>
         <div>

@@ -76,7 +76,7 @@ async function fillByKeyboard(page: Page, form: Locator, fields: { uri: string; 
   await form.getByLabel('Image URL').focus();
   await page.keyboard.type(fields.uri);
   await page.keyboard.press('Tab');
-  assert.equal(await form.getByLabel('Name').evaluate((el) => el === document.activeElement), true, 'Tab goes from the URL to the name');
+  assert.equal(await form.getByLabel('Image name').evaluate((el) => el === document.activeElement), true, 'Tab goes from the URL to the name');
   await page.keyboard.type(fields.name);
   if (fields.store) await form.getByLabel('Store').selectOption(fields.store);
 }
@@ -88,7 +88,7 @@ const tasksOf = (id: string) => server.query<{ status: string; message: string |
 
 test('create from URL into bulk: labelled fields, disk format from the URL, followed to active; the timeline shows the task', async () => {
   const { page, form } = await imagesPage();
-  for (const label of ['Image URL', 'Name', 'Disk format', 'Container format', 'Store']) assert.equal(await form.getByLabel(label).count(), 1, `${label} is a labelled field`);
+  for (const label of ['Image URL', 'Image name', 'Disk format', 'Container format', 'Store']) assert.equal(await form.getByLabel(label).count(), 1, `${label} is a labelled field`);
   assert.equal(await form.getByLabel('Store').inputValue(), 'fast', 'the default store preselected');
   await fillByKeyboard(page, form, { uri: `${src}/cirros.qcow2`, name: 'from-url', store: 'bulk' });
   assert.equal(await form.getByLabel('Disk format').inputValue(), 'qcow2', 'guessed from the URL');
