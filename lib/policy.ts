@@ -39,7 +39,7 @@ export function notAuthorized(rule: string): Forbidden {
 }
 
 type ImageLike = Pick<Image, 'owner' | 'visibility'> & { members?: Pick<ImageMember, 'member' | 'deleted'>[] };
-type TargetImage = { owner: string | null; visibility: string; id?: string; status?: string; protected?: boolean };
+export type TargetImage = { owner: string | null; visibility: string; id?: string; status?: string; protected?: boolean };
 
 /**
  * An existing image as a policy target (Glance's ImageTarget): project_id is

@@ -43,6 +43,8 @@ export type { ImageActions };
 // The wire shapes come from the server module that builds them (type-only: nothing server-side is bundled).
 export type { ImageStore, TimelineEntry } from '@/lib/console/detail';
 export type { StoreOption, UploadStoreChoices } from '@/lib/uploads/store-choice';
+export type { ImageImports } from '@/lib/console/imports';
+export type { ImportTaskEntry } from '@/lib/console/import-tasks';
 export type ImageDetail = Omit<import('@/lib/console/detail').ImageDetail, 'image'> & { image: Image };
 
 export interface StatusFlow {

@@ -24,9 +24,12 @@ function draftOf(image: Image): Draft {
     visibility: image.visibility,
     protected: image.protected,
     tags: image.tags.join(', '),
-    props: customProperties(image).map(([key, value]) => ({ key, value })),
+    props: editableProperties(image).map(([key, value]) => ({ key, value })),
   };
 }
+
+/** Custom properties minus Glance's own os_glance_* (import progress, the import lock): the API refuses edits to them. */
+const editableProperties = (image: Image) => customProperties(image).filter(([k]) => !k.startsWith('os_glance'));
 
 /** Numbers as numbers; anything else as typed, so the API's schema says what is wrong with it. */
 const asNumber = (v: string): number | string => (/^-?\d+$/.test(v.trim()) ? Number(v) : v);
@@ -41,7 +44,7 @@ function patchOps(image: Image, d: Draft) {
   if (d.protected !== image.protected) ops.push({ op: 'replace', path: '/protected', value: d.protected });
   const tags = [...new Set(d.tags.split(',').map((t) => t.trim()).filter(Boolean))];
   if (tags.join('\u0000') !== image.tags.join('\u0000')) ops.push({ op: 'replace', path: '/tags', value: tags });
-  const before = new Map(customProperties(image));
+  const before = new Map(editableProperties(image));
   const after = new Map(d.props.filter((p) => p.key.trim()).map((p) => [p.key.trim(), p.value]));
   const ptr = (k: string) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
   for (const k of before.keys()) if (!after.has(k)) ops.push({ op: 'remove', path: ptr(k) });

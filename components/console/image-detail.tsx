@@ -2,14 +2,18 @@
 // One image: the fields `openstack image show` prints plus custom properties,
 // the stores holding its data (multi-store), members and (admins) locations;
 // copy buttons, download, edit with the
-// API's validation messages beside the field; its status flow and timeline.
+// API's validation messages beside the field; "Copy to store"; its import
+// progress, status flow and timeline (import tasks included).
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { importRunning } from '@/lib/console/import-timeline';
 import { api, customProperties, formatBytes, TRANSIENT, type ImageDetail, type ImageStore } from './api';
 import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
+import { CopyToStore } from './copy-to-store';
+import { ImportProgress } from './import-progress';
 import { EditImageForm } from './edit-image';
 import { StatusBadge } from './status-badge';
 import { StatusFlowPanel } from './status-flow';
@@ -21,7 +25,8 @@ export function ImageDetailView({ id }: { id: string }) {
   const detail = useQuery({
     queryKey: ['image', id],
     queryFn: () => api<ImageDetail>(`/images/${id}`),
-    refetchInterval: (q) => (q.state.data && TRANSIENT.has(q.state.data.image.status) ? 1500 : false),
+    // Polled only while something runs: a transient status, or an import task (copy-image keeps the image active).
+    refetchInterval: (q) => (q.state.data && inMotion(q.state.data) ? 1500 : false),
   });
   const { act, remove } = useImageActions();
   const [confirm, setConfirm] = useState(false);
@@ -36,7 +41,12 @@ export function ImageDetailView({ id }: { id: string }) {
       </div>
     );
   }
-  const { image, members, stores, locations, events, allowed } = detail.data;
+  const { image, members, stores, locations, events, allowed, imports, storeOptions } = detail.data;
+  const running = importRunning(imports.tasks, image.os_glance_importing_to_stores);
+  // Copy to store: several stores, copy-image listed by /v2/info/import and allowed, an active image, stores left to copy to.
+  const held = new Set([...(stores ?? []).map((s) => s.id), ...String(image.os_glance_importing_to_stores ?? '').split(',')]);
+  const copyTargets = (storeOptions ?? []).filter((s) => !held.has(s.id));
+  const canCopy = !!storeOptions && storeOptions.length > 1 && imports.methods.includes('copy-image') && imports.mayCopy && image.status === 'active' && copyTargets.length > 0;
   const run = (action: 'deactivate' | 'reactivate' | 'protect' | 'unprotect') => {
     setNotice(null);
     act.mutate({ id, action }, { onError: (e) => setNotice((e as Error).message) });
@@ -120,6 +130,11 @@ export function ImageDetailView({ id }: { id: string }) {
               <ul className="mt-1 text-sm">{members.map((m) => <li key={m.member}><span className="font-mono">{m.member}</span> — {m.status}</li>)}</ul>
             )}
           </section>
+          {canCopy && (
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <CopyToStore imageId={id} candidates={copyTargets} onStarted={() => void detail.refetch()} />
+            </section>
+          )}
           {locations && (
             <section aria-labelledby="locations-heading" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="locations-heading" className="font-semibold">Locations <span className="text-xs font-normal text-slate-500">(admin)</span></h2>
@@ -140,12 +155,13 @@ export function ImageDetailView({ id }: { id: string }) {
       <section aria-labelledby="flow-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="flow-heading" className="font-semibold">Status flow</h2>
         <p className="text-sm text-slate-600">The current state is filled; the transitions this image went through are traced.</p>
-        <StatusFlowPanel current={image.status} events={events} />
+        <div className="mt-2"><ImportProgress image={image} tasks={imports.tasks} /></div>
+        <StatusFlowPanel current={image.status} events={events} inProgress={running || TRANSIENT.has(image.status)} />
       </section>
 
       <section aria-labelledby="timeline-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="timeline-heading" className="mb-3 font-semibold">Status timeline</h2>
-        <Timeline events={events} />
+        <Timeline events={events} tasks={imports.tasks} />
       </section>
 
       <ConfirmDialog
@@ -182,4 +198,9 @@ function StoreList({ stores }: { stores: ImageStore[] }) {
       ))}
     </>
   );
+}
+
+/** Something is changing on its own: a transient status, or an import task running. */
+function inMotion(d: ImageDetail): boolean {
+  return TRANSIENT.has(d.image.status) || importRunning(d.imports.tasks, d.image.os_glance_importing_to_stores);
 }

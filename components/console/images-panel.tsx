@@ -5,18 +5,26 @@ import { useState } from 'react';
 import type { UploadStoreChoices } from './api';
 import { ImagesTable } from './images-table';
 import { Uploads } from './uploads';
+import { UrlImport } from './url-import';
 
 /**
  * `canUpload`: the policy lets the signed-in user create images (else no upload area).
  * `storeChoices`: the stores an upload may go to (admins on a multi-store site), else null.
+ * `fromUrl`: web-download is an enabled import method (GET /v2/info/import lists it).
  */
-export function ImagesPanel({ canUpload, storeChoices }: { canUpload: boolean; storeChoices: UploadStoreChoices | null }) {
+export function ImagesPanel({ canUpload, storeChoices, fromUrl }: { canUpload: boolean; storeChoices: UploadStoreChoices | null; fromUrl: boolean }) {
   const [uploading, setUploading] = useState(false);
+  const [importing, setImporting] = useState(false);
   return (
     <div>
       <h1 className="mb-3 text-2xl font-semibold">Images</h1>
-      {canUpload && <Uploads onBusyChange={setUploading} storeChoices={storeChoices} />}
-      <ImagesTable live={uploading} />
+      {canUpload && (
+        <div className={fromUrl ? 'grid gap-3 lg:grid-cols-2' : ''}>
+          <Uploads onBusyChange={setUploading} storeChoices={storeChoices} />
+          {fromUrl && <UrlImport onBusyChange={setImporting} storeChoices={storeChoices} />}
+        </div>
+      )}
+      <ImagesTable live={uploading || importing} />
     </div>
   );
 }

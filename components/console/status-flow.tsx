@@ -25,14 +25,15 @@ export function useStatusFlow() {
   });
 }
 
-export function StatusFlowPanel({ current, events }: { current?: string; events?: TimelineEntry[] }) {
+/** `inProgress`: the image is moving on its own (uploading, importing, an import task running): its state is marked so. */
+export function StatusFlowPanel({ current, events, inProgress }: { current?: string; events?: TimelineEntry[]; inProgress?: boolean }) {
   const { data, error, isLoading } = useStatusFlow();
   if (isLoading) return <p className="mt-4 text-sm text-slate-500">Loading the status flow…</p>;
   if (error || !data) return <p role="alert" className="mt-4 text-sm text-red-700">Could not load the status flow: {String((error as Error)?.message)}</p>;
-  return <StatusFlowDiagram flow={data} current={current} events={events} />;
+  return <StatusFlowDiagram flow={data} current={current} events={events} inProgress={inProgress} />;
 }
 
-export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow; current?: string; events?: TimelineEntry[] }) {
+export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow: StatusFlow; current?: string; events?: TimelineEntry[]; inProgress?: boolean }) {
   const { nodes, edges, columns, rows } = layoutFlow(flow.statuses, flow.transitions);
   const traced = tracedPath(events ?? []);
   const height = rows * ROW + PAD_Y * 2;
@@ -56,6 +57,9 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
             <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="#94a3b8" />
             </marker>
+            <marker id="arrow-failed" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
+              <path d="M0,0 L10,5 L0,10 z" fill="#b91c1c" />
+            </marker>
             <marker id="arrow-hot" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
               <path d="M0,0 L10,5 L0,10 z" fill="#0369a1" />
             </marker>
@@ -64,16 +68,19 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
             const a = pos.get(e.from)!;
             const b = pos.get(e.to)!;
             const hot = traced.edges.includes(`${e.from}>${e.to}`);
+            const failed = traced.failed.includes(`${e.from}>${e.to}`);
             return (
               <path
                 key={`${e.from}>${e.to}`}
                 d={edgePath(a, b, e.back, PAD_Y + (rows * ROW) / 2)}
                 fill="none"
-                stroke={hot ? '#0369a1' : '#cbd5e1'}
+                stroke={failed ? '#b91c1c' : hot ? '#0369a1' : '#cbd5e1'}
                 strokeWidth={hot ? 3 : 1.4}
-                markerEnd={`url(#${hot ? 'arrow-hot' : 'arrow'})`}
+                strokeDasharray={failed ? '6 4' : undefined}
+                markerEnd={`url(#${failed ? 'arrow-failed' : hot ? 'arrow-hot' : 'arrow'})`}
                 data-edge={`${e.from}>${e.to}`}
                 data-traced={hot || undefined}
+                data-failed={failed || undefined}
               />
             );
           })}
@@ -81,8 +88,10 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
             const p = pos.get(n.id)!;
             const isCurrent = n.id === current;
             const visited = traced.states.includes(n.id);
+            const moving = isCurrent && !!inProgress;
             return (
-              <g key={n.id} transform={`translate(${p.x},${p.y})`} data-testid={`node-${n.id}`} data-current={isCurrent || undefined} data-visited={visited || undefined}>
+              <g key={n.id} transform={`translate(${p.x},${p.y})`} data-testid={`node-${n.id}`} data-current={isCurrent || undefined} data-visited={visited || undefined} data-in-progress={moving || undefined}>
+                {moving && <rect x={-5} y={-5} width={W + 10} height={H + 10} rx={14} fill="none" stroke="#6366f1" strokeWidth={3} strokeDasharray="8 5" className="animate-pulse" />}
                 <rect
                   width={W}
                   height={H}
@@ -101,6 +110,11 @@ export function StatusFlowDiagram({ flow, current, events }: { flow: StatusFlow;
         </svg>
       </div>
       <figcaption className="mt-3">
+        {current && inProgress && (
+          <p className="mb-2 text-sm font-medium text-indigo-800" data-testid="flow-in-progress" aria-live="polite">
+            In progress: <span className="font-mono">{current}</span> — this page follows it until it ends.
+          </p>
+        )}
         <ul className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2 lg:grid-cols-3" aria-label="Images per status">
           {flow.statuses.map((s) => (
             <li key={s} className={s === current ? 'font-semibold text-sky-800' : ''}>

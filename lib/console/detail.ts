@@ -10,6 +10,8 @@ import { withStoresOne } from '@/lib/images/locations';
 import { enforceOnImage, imageActions, type ImageActions } from '@/lib/policy';
 import { stores } from '@/lib/stores';
 import { withoutCredentials } from '@/lib/stores/location-display';
+import type { StoreOption } from '@/lib/uploads/store-choice';
+import { imageImports, type ImageImports } from './imports';
 
 /** Who caused an event, by name where the identity directory knows it. */
 export interface TimelineActor {
@@ -44,6 +46,10 @@ export interface ImageDetail {
   /** Admins only (Glance shows locations to nobody by default); URIs without credentials. */
   locations: { url: string; status: string; store: string | null }[] | null;
   events: TimelineEntry[];
+  /** Every store of a multi-store site (null: one store), for "Copy to store". */
+  storeOptions: StoreOption[] | null;
+  /** Import methods, the image's import tasks, and whether copy-image is allowed. */
+  imports: ImageImports;
   /** Which actions the policy allows this caller on this image (the console offers only those). */
   allowed: ImageActions;
 }
@@ -99,6 +105,8 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
     stores: all.multiStore ? held.map((s) => ({ id: s, description: all.byId(s)?.description ?? null })) : null,
     locations,
     events: await imageEvents(id, mayKnowActors),
+    storeOptions: all.multiStore ? all.all().map((s) => ({ id: s.id, description: s.description })) : null,
+    imports: await imageImports(ctx, row),
     allowed: imageActions(ctx, row),
   };
 }

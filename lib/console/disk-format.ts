@@ -36,3 +36,10 @@ export async function detectFileFormat(file: Blob): Promise<DetectedFormat> {
   const tail = file.size >= TAIL_BYTES ? new Uint8Array(await file.slice(file.size - TAIL_BYTES).arrayBuffer()) : new Uint8Array();
   return detectDiskFormat(head, tail);
 }
+
+/** A disk format named by a URL's or file's extension (`…/cirros.qcow2?x` → qcow2), else null. */
+export function formatFromName(name: string, formats: readonly string[]): string | null {
+  const path = name.split(/[?#]/)[0];
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return ext && formats.includes(ext) ? ext : null;
+}

@@ -56,15 +56,20 @@ export function layoutFlow(states: readonly string[], transitions: Readonly<Reco
   return { nodes, edges, columns: Math.max(...column.values()) + 1, rows: Math.max(...rows.values()) };
 }
 
-/** The transitions an image went through, from its events' from/to pairs, oldest first. */
-export function tracedPath(events: { from: string | null; to: string | null }[]): { states: string[]; edges: string[] } {
+/** Event actions that mean something failed: their edges are drawn as failures. */
+const FAILED_ACTIONS = new Set(['upload_failed', 'import_failed', 'upload_expired', 'upload_killed', 'reset_after_restart']);
+
+/** The transitions an image went through, from its events' from/to pairs, oldest first; `failed`: those a failure took. */
+export function tracedPath(events: { from: string | null; to: string | null; action?: string }[]): { states: string[]; edges: string[]; failed: string[] } {
   const states: string[] = [];
   const edges: string[] = [];
+  const failed: string[] = [];
   for (const e of events) {
     if (!e.to) continue;
     if (e.from && e.from !== e.to) edges.push(`${e.from}>${e.to}`);
+    if (e.from && e.from !== e.to && e.action && FAILED_ACTIONS.has(e.action)) failed.push(`${e.from}>${e.to}`);
     if (e.from && !states.includes(e.from)) states.push(e.from);
     if (!states.includes(e.to)) states.push(e.to);
   }
-  return { states, edges };
+  return { states, edges, failed };
 }

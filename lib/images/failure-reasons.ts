@@ -33,10 +33,13 @@ const RULES: [RegExp, string][] = [
 /** Format inspection's refusals are Glance's own words, name no path and say what is wrong: shown as they are. */
 const INSPECTION_REFUSAL = /^(Image failed safety checks|Image format inspection failed|Incomplete file cannot be safety checked|Image disk_format [\w-]+ does not match stream data [\w-]+|Multiple formats detected: [\w,-]+)$/;
 
+/** web-download's failures are Glance's words about the URL (credentials already masked): the user can act on them. */
+const WEB_DOWNLOAD_FAILURE = /^(HTTP Error \d{3}\b|Redirect to disallowed URL: |URI for web-download does not pass filtering: |web-download of \S+( failed: |: | was cancelled))/;
+
 /** The text shown for a failure event's stored reason (null stays null). */
 export function publicFailureReason(raw: string | null): string | null {
   if (raw === null) return null;
-  if (PUBLIC_TEXTS.has(raw) || INSPECTION_REFUSAL.test(raw)) return raw;
+  if (PUBLIC_TEXTS.has(raw) || INSPECTION_REFUSAL.test(raw) || WEB_DOWNLOAD_FAILURE.test(raw)) return raw;
   return RULES.find(([pattern]) => pattern.test(raw))?.[1] ?? TEXTS.unknown;
 }
 

@@ -119,6 +119,7 @@ test('raw requests: every console mutation checks Sec-Fetch-Site and Origin; rea
     ['PATCH', `/api/console/images/${id}`, JSON.stringify([{ op: 'replace', path: '/name', value: 'renamed' }]), { 'Content-Type': 'application/openstack-images-v2.1-json-patch' }],
     ['DELETE', `/api/console/images/${id}`, undefined, {}],
     ['POST', '/api/console/images', JSON.stringify({ name: 'csrf-made-raw' }), { 'Content-Type': 'application/json' }],
+    ['POST', `/api/console/images/${id}/import`, JSON.stringify({ method: { name: 'web-download', uri: 'https://example.com/disk.img' } }), { 'Content-Type': 'application/json' }],
     ['POST', '/api/console/uploads', undefined, { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', 'Upload-Metadata': `imageId ${Buffer.from(id).toString('base64')}` }],
   ];
   for (const [method, path, body, headers] of mutations) {

@@ -91,5 +91,18 @@ test("an image's traced path: the states it went through and the transitions tak
   ]);
   assert.deepEqual(traced.states, ['queued', 'saving', 'active']);
   assert.deepEqual(traced.edges, ['queued>saving', 'saving>queued', 'queued>saving', 'saving>active']);
-  assert.deepEqual(tracedPath([]), { states: [], edges: [] });
+  assert.deepEqual(traced.failed, []);
+  assert.deepEqual(tracedPath([]), { states: [], edges: [], failed: [] });
+});
+
+test('a failed import is traced as a failure, the import it retried with as a plain transition', () => {
+  const traced = tracedPath([
+    { from: null, to: 'queued', action: 'created' },
+    { from: 'queued', to: 'importing', action: 'import_started' },
+    { from: 'importing', to: 'queued', action: 'import_failed' },
+    { from: 'queued', to: 'importing', action: 'import_started' },
+    { from: 'importing', to: 'active', action: 'imported' },
+  ]);
+  assert.deepEqual(traced.failed, ['importing>queued']);
+  assert.deepEqual(traced.states, ['queued', 'importing', 'active']);
 });
