@@ -186,6 +186,7 @@ class Run {
       await Promise.all(this.targets.map((t) => storeOf(t).removeUnrecorded(this.imageId).catch(() => {})));
       if (source) await source.discard().catch(() => {});
       else await discardStaged(this.imageId);
+      await source?.revert?.().catch((e) => logger.warn({ err: e, imageId: this.imageId }, 'could not undo the import\'s metadata changes'));
       if (!(err instanceof InvalidTransitionError)) {
         // From importing, or from uploading when the run failed before it began.
         if (!(await moveIfAt(this.actor, this.imageId, 'importing', 'queued', 'import_failed', message))) {
