@@ -76,6 +76,7 @@ test('copied properties: those starting with a configured prefix, never os_glanc
     hw_disk_bus: 'scsi', 'trait:CUSTOM_X': 'required', os_distro: 'debian', os_type: 'linux', os_secure_boot: 'required',
     os_glance_import_task: 'x', architecture: 'x86_64', owner_specified: 'y',
   };
+  assert.ok(!parseConfig('', null, '/srv/glance').enabledImportMethods.includes('glance-download'), "not in Glance's default list");
   const d = parseConfig('', null, '/srv/glance').glanceDownloadProperties;
   assert.deepEqual(d, ['hw_', 'trait:', 'os_distro', 'os_secure_boot', 'os_type']);
   assert.deepEqual(propertiesToCopy(remote, d), { hw_disk_bus: 'scsi', 'trait:CUSTOM_X': 'required', os_distro: 'debian', os_type: 'linux', os_secure_boot: 'required' });
