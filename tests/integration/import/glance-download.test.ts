@@ -18,6 +18,7 @@ import { call, client } from '../../helpers/http';
 import { md5, sha512, waitFor } from '../../helpers/data';
 import { getToken, makeProjectUser, readOpenrc, startKeystoneServer, type KeystoneServer } from '../../helpers/identity';
 import { freePort, removeDir, startServer, type TestServer } from '../../helpers/server';
+import { parseFields, runCli } from '../../helpers/openstack-cli';
 
 let one: KeystoneServer; // RegionOne, and the cloud's identity service
 let two: TestServer; // RegionTwo, trusting RegionOne's identity
@@ -224,4 +225,24 @@ test("data that is not the remote image (size or checksum differ from its metada
   await failsWith('RegionFake', BAD_SUM, /failed because the downloaded data's checksum [0-9a-f]{32} is different from the remote image's 0{32}$/);
   assert.deepEqual(fakeSaw.map((r) => r.url), [`/v2/images/${BAD_SIZE}`, `/v2/images/${BAD_SIZE}/file`, `/v2/images/${BAD_SUM}`, `/v2/images/${BAD_SUM}/file`]);
   assert.ok(fakeSaw.every((r) => r.token === demoToken));
+});
+
+// The operator's side with the real client. (Debian's glanceclient cannot send a glance-download
+// import: its image-import reads args "remote-region" with a hyphen, always None; so the import is sent as HTTP.)
+test('`openstack endpoint create --region RegionCli image public URL` lists a region an import can then use; `endpoint delete` removes it', async () => {
+  const env = readOpenrc(one.openrc);
+  const created = await runCli('openstack', ['endpoint', 'create', '--region', 'RegionCli', 'image', 'public', two.url], env, one.dir);
+  assert.equal(created.code, 0, created.stderr);
+  const ep = parseFields(created.stdout);
+  assert.equal(ep.region, 'RegionCli');
+  assert.equal(ep.service_type, 'image');
+  assert.equal(ep.url, two.url);
+  const src = await remoteImage(two);
+  const { img, tasks } = await imported(one, 'RegionCli', src.id);
+  assert.equal(tasks[0].status, 'success', tasks[0].message);
+  assert.equal(img.checksum, md5(DATA));
+  const gone = await runCli('openstack', ['endpoint', 'delete', ep.id], env, one.dir);
+  assert.equal(gone.code, 0, gone.stderr);
+  const cat = await call(one.url, 'GET', '/v3/auth/catalog', { headers: { 'X-Auth-Token': demoToken } });
+  assert.ok(!JSON.stringify(cat.json).includes('RegionCli'));
 });
