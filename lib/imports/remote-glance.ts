@@ -48,6 +48,7 @@ async function catalogOf(creds: RemoteCredentials): Promise<unknown> {
   const authUrl = conf.keystoneAuthtoken.authUrl.replace(/\/+$/, '');
   const res = await fetch(`${/\/v3$/.test(authUrl) ? authUrl : `${authUrl}/v3`}/auth/catalog`, {
     headers: { 'X-Auth-Token': creds.token, Accept: 'application/json' },
+    signal: AbortSignal.timeout(30_000),
   });
   if (res.status !== 200) {
     await res.arrayBuffer().catch(() => {});
