@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import { md5, sha512, waitFor } from '../../helpers/data';
 import { getToken, makeProjectUser, readOpenrc, startKeystoneServer, type KeystoneServer } from '../../helpers/identity';
 import { freePort, removeDir, startServer, type TestServer } from '../../helpers/server';
 import { parseFields, runCli } from '../../helpers/openstack-cli';
+import { twoFileStores } from '../../helpers/stores';
 
 let one: KeystoneServer; // RegionOne, and the cloud's identity service
 let two: TestServer; // RegionTwo, trusting RegionOne's identity
@@ -60,6 +61,11 @@ before(async () => {
   two = await startServer({
     port: twoPort,
     flavor: 'keystone',
+    // Two stores: an import into both downloads once into staging, then each store reads it.
+    storeConfig: (dir) => {
+      mkdirSync(path.join(dir, 'staging'));
+      return `${twoFileStores(dir)}\n[DEFAULT]\nnode_staging_uri = file://${path.join(dir, 'staging')}`;
+    },
     extraConfig:
       common(one.port, 2 * CAP) +
       ['[identity]', 'region_id = RegionTwo', '[keystone_authtoken]', `auth_url = ${one.url}`, `username = ${env.OS_USERNAME}`,
@@ -152,12 +158,19 @@ test('RegionOne pulls from RegionTwo: data identical (size, md5, sha512), format
   assert.equal(md5(new Uint8Array(await down.arrayBuffer())), md5(DATA));
 });
 
-test('RegionTwo pulls from RegionOne, finding it in the shared Keystone\'s catalog; region names match case-insensitively', async () => {
+test('RegionTwo pulls from RegionOne (its catalog read from the shared Keystone; region matched case-insensitively) into both its stores', async () => {
   const src = await remoteImage(one);
-  const { img, tasks } = await imported(two, 'regionone', src.id);
+  const c = as(two, demoToken);
+  const img = await c.create({ name: 'copy', disk_format: 'qcow2', container_format: 'ovf' });
+  const r = await c.post(`/v2/images/${img.id}/import`, { ...download('regionone', src.id), all_stores: true });
+  assert.equal(r.status, 202, r.text);
+  const { img: done, tasks } = await settled(two, img.id);
   assert.equal(tasks[0].status, 'success', tasks[0].message);
-  assert.equal(img.checksum, md5(DATA));
-  assert.equal(img.os_distro, 'debian');
+  assert.equal(done.checksum, md5(DATA));
+  assert.equal(done.os_distro, 'debian');
+  assert.deepEqual(done.stores.split(',').sort(), ['bulk', 'fast']);
+  for (const store of ['fast', 'bulk']) assert.ok(filesOf(path.join(two.dir, store)).some((f) => f.includes(img.id)), store);
+  assert.deepEqual(filesOf(path.join(two.dir, 'staging')), [], 'the download was staged once, then removed');
 });
 
 test("400s as images.py: no glance_region, no glance_image_id, an id that is not a UUID; reader 403, other project's image 404", async () => {
