@@ -28,6 +28,9 @@ let fake: http.Server; // RegionFake: an image service whose data does not match
 const fakeSaw: { url: string; token: string | undefined }[] = [];
 const BAD_SUM = randomUUID();
 const BAD_SIZE = randomUUID();
+const REDIRECTED = randomUUID(); // its data is a redirect to another origin (elsewhere, below)
+let elsewhere: http.Server;
+const elsewhereSaw: (string | undefined)[] = [];
 let adminToken: string;
 let demoToken: string; // member of project demo
 let readerToken: string; // reader of project demo
@@ -44,18 +47,26 @@ before(async () => {
   fake = http.createServer((req, res) => {
     fakeSaw.push({ url: req.url ?? '', token: req.headers['x-auth-token'] as string | undefined });
     const id = (req.url ?? '').split('/')[3];
+    if (req.url === `/v2/images/${REDIRECTED}/file`) return void res.writeHead(302, { Location: `${elsewhereUrl}/data` }).end();
     if (req.url?.endsWith('/file')) return void res.writeHead(200, { 'Content-Length': DATA.length }).end(DATA);
     const size = id === BAD_SIZE ? DATA.length + 1 : DATA.length;
     const checksum = id === BAD_SUM ? '0'.repeat(32) : md5(DATA);
     const doc = { id, status: 'active', size, checksum, os_hash_algo: 'sha512', os_hash_value: sha512(DATA), disk_format: 'raw', container_format: 'bare', os_distro: 'fake' };
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
   });
+  elsewhere = http.createServer((req, res) => {
+    elsewhereSaw.push(req.headers['x-auth-token'] as string | undefined);
+    res.writeHead(200, { 'Content-Length': DATA.length }).end(DATA);
+  });
+  elsewhere.listen(0, '127.0.0.1');
+  await once(elsewhere, 'listening');
+  const elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}`;
   fake.listen(0, '127.0.0.1');
   await once(fake, 'listening');
   const fakeUrl = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
   const common = (peerPort: number, cap: number) =>
     `[DEFAULT]\nenabled_import_methods = [glance-direct, web-download, copy-image, glance-download]\nimage_size_cap = ${cap}\n` +
-    `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = [${peerPort}, ${deadPort}, ${new URL(fakeUrl).port}]\n`;
+    `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = [${peerPort}, ${deadPort}, ${new URL(fakeUrl).port}, ${new URL(elsewhereUrl).port}]\n`;
   one = await startKeystoneServer({ extraConfig: common(twoPort, CAP) });
   const env = readOpenrc(one.openrc);
   two = await startServer({
@@ -94,8 +105,10 @@ after(async () => {
   if (process.env.SHOW_SERVER_OUTPUT) console.log(one?.output(), two?.output());
   await two?.stop();
   await one?.stop();
-  fake?.closeAllConnections();
-  fake?.close();
+  for (const srv of [fake, elsewhere]) {
+    srv?.closeAllConnections();
+    srv?.close();
+  }
   for (const s of [one, two]) if (s) removeDir(s.dir);
 });
 
@@ -135,7 +148,17 @@ test('both regions list glance-download; the shared catalog shows RegionTwo\'s i
   const cat = await call(one.url, 'GET', '/v3/auth/catalog', { headers: { 'X-Auth-Token': demoToken } });
   const image = cat.json.catalog.find((s: { type: string }) => s.type === 'image');
   assert.ok(image.endpoints.some((e: any) => e.region_id === 'RegionTwo' && e.interface === 'public' && e.url === two.url)); // eslint-disable-line @typescript-eslint/no-explicit-any
-  assert.equal((await call(one.url, 'POST', '/v3/endpoints', { headers: { 'X-Auth-Token': demoToken }, body: { endpoint: { service_id: image.id, interface: 'public', url: 'http://x' } } })).status, 403);
+  const endpoint = (body: object, token = adminToken) => call(one.url, 'POST', '/v3/endpoints', { headers: { 'X-Auth-Token': token }, body: { endpoint: body } });
+  assert.equal((await endpoint({ service_id: image.id, interface: 'public', url: 'http://x' }, demoToken)).status, 403);
+  const badInterface = await endpoint({ service_id: image.id, interface: 'outside', url: 'http://x' });
+  assert.equal(badInterface.status, 400);
+  assert.match(badInterface.json.error.message, /'interface'/);
+  assert.equal((await endpoint({ service_id: 'nope', interface: 'public', url: 'http://x' })).status, 400);
+  const own = image.endpoints.find((e: { region_id: string }) => e.region_id === 'RegionOne');
+  const h = { 'X-Auth-Token': adminToken };
+  assert.equal((await call(one.url, 'DELETE', `/v3/endpoints/${own.id}`, { headers: h })).status, 404, "this server's own endpoints are configuration");
+  const listed = await call(one.url, 'GET', '/v3/endpoints?region_id=RegionTwo', { headers: h });
+  assert.deepEqual(listed.json.endpoints.map((e: { url: string }) => e.url), [two.url]);
 });
 
 test('RegionOne pulls from RegionTwo: data identical (size, md5, sha512), formats and extra_properties copied, the rest not', async () => {
@@ -238,6 +261,14 @@ test("data that is not the remote image (size or checksum differ from its metada
   await failsWith('RegionFake', BAD_SUM, /failed because the downloaded data's checksum [0-9a-f]{32} is different from the remote image's 0{32}$/);
   assert.deepEqual(fakeSaw.map((r) => r.url), [`/v2/images/${BAD_SIZE}`, `/v2/images/${BAD_SIZE}/file`, `/v2/images/${BAD_SUM}`, `/v2/images/${BAD_SUM}/file`]);
   assert.ok(fakeSaw.every((r) => r.token === demoToken));
+});
+
+test("a redirect of the data to another origin is followed (it passes the filters) without the user's token", async () => {
+  const { img, tasks } = await imported(one, 'RegionFake', REDIRECTED);
+  assert.equal(tasks[0].status, 'success', tasks[0].message);
+  assert.equal(img.checksum, md5(DATA));
+  assert.equal(img.os_distro, 'fake');
+  assert.deepEqual(elsewhereSaw, [undefined]);
 });
 
 // The operator's side with the real client. (Debian's glanceclient cannot send a glance-download
