@@ -15,6 +15,12 @@ export interface RequestContext {
   isAdmin: boolean;
   userName?: string | null;
   projectName?: string | null;
+  /** The caller's token (keystone flavor, or sent with trusted headers): glance-download forwards it to another region. */
+  authToken?: string | null;
+  /** keystonemiddleware's X-Service-Catalog (trusted-headers flavor), as sent. */
+  serviceCatalog?: string | null;
+  /** This server's base URL as the caller reached it (the embedded catalog's own endpoints). */
+  baseUrl?: string;
 }
 
 type HeaderSource = { get(name: string): string | null };
@@ -91,7 +97,9 @@ export async function contextFromHeaders(
       const roles = splitRoles(headers.get('x-roles'));
       const userId = headers.get('x-user-id');
       const projectId = headers.get('x-project-id') ?? headers.get('x-tenant-id');
-      return { requestId, userId, projectId, roles, isAdmin: contextIsAdmin(roles, projectId, userId) };
+      const authToken = headers.get('x-auth-token');
+      const serviceCatalog = headers.get('x-service-catalog');
+      return { requestId, userId, projectId, roles, isAdmin: contextIsAdmin(roles, projectId, userId), authToken, serviceCatalog, baseUrl };
     }
     case 'keystone': {
       const token = headers.get('x-auth-token') ?? headers.get('x-storage-token');
@@ -105,11 +113,11 @@ export async function contextFromHeaders(
           throw new ServiceUnavailable('The identity service could not be reached to validate the token.');
         }
         if (!remote) throw reject;
-        return contextFromRemoteToken(remote, requestId);
+        return { ...contextFromRemoteToken(remote, requestId), authToken: token, baseUrl };
       }
       const valid = await validateToken(token);
       if (!valid) throw reject;
-      return contextFromToken(valid, requestId);
+      return { ...contextFromToken(valid, requestId), authToken: token, baseUrl };
     }
   }
 }

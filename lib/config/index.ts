@@ -60,6 +60,8 @@ export interface GlanceConfig {
   taskTimeToLiveHours: number;
   /** [import_filtering_opts]: which URIs web-download may fetch (Glance's options, plus disallowed_networks). */
   importFiltering: ImportFilteringConfig;
+  /** [glance_download_properties] extra_properties: prefixes of the properties glance-download copies from the remote image. */
+  glanceDownloadProperties: string[];
 }
 
 export interface ImageQuotas {
@@ -105,6 +107,7 @@ const DEFAULT_CLIENT_SOCKET_TIMEOUT = 900; // Glance's default, seconds
 const DEFAULT_NODE_HEARTBEAT_INTERVAL = 5; // seconds: a dead node's uploads are repaired within ~25 s
 
 const DEFAULT_IMPORT_METHODS = ['glance-direct', 'web-download', 'copy-image']; // Glance's default
+const DEFAULT_GLANCE_DOWNLOAD_PROPERTIES = ['hw_', 'trait:', 'os_distro', 'os_secure_boot', 'os_type']; // Glance's default
 
 /** An oslo.config ListOpt: comma-separated, optionally in brackets, items trimmed (and unquoted). */
 export function listOpt(raw: string | undefined): string[] | null {
@@ -214,6 +217,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     enabledImportMethods: listOpt(last(dflt.enabled_import_methods)) ?? DEFAULT_IMPORT_METHODS,
     taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),
     importFiltering: parseImportFiltering(doc.import_filtering_opts),
+    glanceDownloadProperties: listOpt(last((doc.glance_download_properties ?? {}).extra_properties)) ?? DEFAULT_GLANCE_DOWNLOAD_PROPERTIES,
   };
 }
 

@@ -1,6 +1,5 @@
 // Identity resources as Keystone v3 shows them (the CLI and keystoneauth parse these).
-import { createHash } from 'node:crypto';
-import { getConfig } from '@/lib/config';
+import { catalog } from './catalog';
 import type { IdentityDomain, IdentityProject, IdentityRole, IdentityUser } from '@/lib/generated/prisma/client';
 import type { ValidToken } from './tokens';
 
@@ -59,29 +58,7 @@ export function collection<T>(key: string, items: T[], self: string) {
   return { [key]: items, links: { self, previous: null, next: null } };
 }
 
-function endpointId(type: string, iface: string): string {
-  return createHash('md5').update(`${type}:${iface}`).digest('hex');
-}
-
-/** The service catalog: this one server is both the image and the identity service. */
-export function catalog(base: string) {
-  const region = getConfig().identity.region;
-  const service = (type: string, name: string, url: string) => ({
-    endpoints: ['public', 'internal', 'admin'].map((iface) => ({
-      id: endpointId(type, iface),
-      interface: iface,
-      region_id: region,
-      url,
-      region,
-    })),
-    id: endpointId(type, 'service'),
-    type,
-    name,
-  });
-  return [service('image', 'glance', base), service('identity', 'keystone', `${base}/v3`)];
-}
-
-export function tokenBody(t: ValidToken, base: string, withCatalog: boolean) {
+export async function tokenBody(t: ValidToken, base: string, withCatalog: boolean) {
   const token: Record<string, unknown> = {
     methods: t.methods,
     user: { domain: t.user.domain, id: t.user.id, name: t.user.name, password_expires_at: null },
@@ -93,7 +70,7 @@ export function tokenBody(t: ValidToken, base: string, withCatalog: boolean) {
     token.project = { domain: t.project.domain, id: t.project.id, name: t.project.name };
     token.is_domain = false;
     token.roles = t.roles;
-    if (withCatalog) token.catalog = catalog(base);
+    if (withCatalog) token.catalog = await catalog(base);
   }
   return { token };
 }

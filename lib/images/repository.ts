@@ -246,3 +246,9 @@ export async function setServiceProperties(client: Db | Tx | undefined, imageId:
 export async function setStagedSize(tx: Tx, id: string, size: number): Promise<void> {
   await tx.image.updateMany({ where: { id, status: 'uploading', deleted: false }, data: { size: BigInt(size), updatedAt: nowSeconds() } });
 }
+
+/** disk_format and container_format of an importing image (glance-download copies the remote image's, and reverts them). */
+export async function setImportingFormats(client: Db | Tx | undefined, id: string, f: { diskFormat: string | null; containerFormat: string | null }): Promise<boolean> {
+  const res = await (client ?? db()).image.updateMany({ where: { id, status: 'importing', deleted: false }, data: { ...f, updatedAt: nowSeconds() } });
+  return res.count > 0;
+}

@@ -243,6 +243,7 @@ class Run {
       await this.removeUnrecorded();
       if (source) await source.discard().catch(() => {});
       else if (!this.copying) await discardStaged(this.imageId);
+      await source?.revert?.().catch((e) => logger.warn({ err: e, imageId: this.imageId }, 'could not undo the import\'s metadata changes'));
       if (this.copying) await releaseUpload(db(), this.imageId).catch(() => {});
       else if (!(err instanceof InvalidTransitionError)) {
         // From importing, or from uploading when the run failed before it began.

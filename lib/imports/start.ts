@@ -34,6 +34,7 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
   if (statusConflict) throw new Conflict(statusConflict);
   if (!image.containerFormat) throw new Conflict("'container_format' needs to be set before import");
   if (!image.diskFormat) throw new Conflict("'disk_format' needs to be set before import");
+  method.checkBody?.(req);
   // Glance: copy-image has its own rule (admin by default); otherwise only the owner (or an admin) may import data.
   if (method.onActiveImage) enforceOnImage(ctx, 'copy_image', image);
   else enforceImageDataOwner(ctx, image);
@@ -78,6 +79,7 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
     await dropImportLock(imageId, taskId).catch(() => false);
     throw err;
   }
+  method.accepted?.(ctx, taskId);
   void runImport(taskId).catch((err) => logger.error({ err, imageId, task: taskId }, 'import task failed unexpectedly'));
   return { accepted: imageId };
 }

@@ -40,6 +40,10 @@ export interface WebFetchOptions {
   ca?: string | Buffer;
   /** The resolver (default dns.lookup); each hop resolves its host once. */
   lookup?: typeof dns.lookup;
+  /** Extra request headers (glance-download's X-Auth-Token), sent only to the URI's own origin, never after a redirect elsewhere. */
+  headers?: Record<string, string>;
+  /** Who fetches, for messages (default web-download). */
+  label?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
@@ -79,7 +83,8 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
         ? new WebDownloadError('filtering', notPassingFiltering(redactUri(current)), why)
         : new WebDownloadError('filtering', `Redirect to disallowed URL: ${redactUri(current)}`, why);
     }
-    const res = await get(v.target, filtering, opts, redirects > 0);
+    const sameOrigin = v.target.url.origin === new URL(uri).origin;
+    const res = await get(v.target, filtering, opts, redirects > 0, sameOrigin ? (opts.headers ?? {}) : {});
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (REDIRECTS.has(status) && location) {
@@ -100,7 +105,8 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
     const length = Number(res.headers['content-length']);
     const contentLength = res.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
     const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    return { body: responseBody(res, { contentLength, idleTimeoutMs, signal: opts.signal, uri: redactUri(current) }), contentLength, finalUrl: current };
+    const body = responseBody(res, { contentLength, idleTimeoutMs, signal: opts.signal, uri: redactUri(current), label: opts.label });
+    return { body, contentLength, finalUrl: current };
   }
 }
 
@@ -148,13 +154,14 @@ function resolveChecked(t: UriTarget, f: ImportFilteringConfig, lookup: typeof d
 }
 
 /** One GET, connected to the checked address; resolves with the response once its headers arrive. */
-function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redirected: boolean): Promise<IncomingMessage> {
+function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redirected: boolean, extra: Record<string, string>): Promise<IncomingMessage> {
   const uri = redactUri(t.url.href);
+  const label = opts.label ?? 'web-download';
   const refusal = (why: string) =>
     new WebDownloadError('filtering', redirected ? `Redirect to disallowed URL: ${uri}` : notPassingFiltering(uri), why);
   return new Promise((resolve, reject) => {
     const signal = opts.signal;
-    if (signal?.aborted) return reject(new WebDownloadError('aborted', `web-download of ${uri} was cancelled`));
+    if (signal?.aborted) return reject(new WebDownloadError('aborted', `${label} of ${uri} was cancelled`));
     // Resolved here once; the socket connects to exactly what this returns.
     const pinned: LookupFunction = (_host, o, cb) => {
       resolveChecked(t, f, opts.lookup ?? dns.lookup, o.family as number).then(
@@ -172,7 +179,7 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       port: t.port,
       path: `${t.url.pathname}${t.url.search}`,
       method: 'GET',
-      headers: { 'user-agent': USER_AGENT, accept: '*/*' },
+      headers: { 'user-agent': USER_AGENT, accept: '*/*', ...extra },
       auth: t.url.username ? `${decodeURIComponent(t.url.username)}:${decodeURIComponent(t.url.password)}` : undefined,
       agent: false, // one connection per hop, closed after it: nothing pooled across hosts
       lookup: pinned,
@@ -190,13 +197,13 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    const onAbort = () => req.destroy(new WebDownloadError('aborted', `web-download of ${uri} was cancelled`));
+    const onAbort = () => req.destroy(new WebDownloadError('aborted', `${label} of ${uri} was cancelled`));
     signal?.addEventListener('abort', onAbort, { once: true });
     const connectMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    arm(connectMs, `web-download of ${uri}: could not connect within ${connectMs / 1000} s`);
+    arm(connectMs, `${label} of ${uri}: could not connect within ${connectMs / 1000} s`);
     req.on('socket', (socket) => {
-      const connected = () => arm(idleMs, `web-download of ${uri}: no answer within ${idleMs / 1000} s`);
+      const connected = () => arm(idleMs, `${label} of ${uri}: no answer within ${idleMs / 1000} s`);
       if (socket.connecting) socket.once('connect', connected);
       else connected();
     });
@@ -208,7 +215,7 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
     req.on('error', (err) => {
       if (settled) return;
       done();
-      reject(err instanceof WebDownloadError ? err : requestFailure(uri, err));
+      reject(err instanceof WebDownloadError ? err : requestFailure(uri, err, label));
     });
     req.end();
   });

@@ -4,6 +4,8 @@
 import { createReadStream } from 'node:fs';
 import { removeStaged, stagedPath } from '@/lib/uploads/staging';
 import type { ImportSource } from './types';
+import { stagingNow, writeStaged } from '../stage';
+import type { WebSource } from '../web-fetch';
 
 export function stagedFileSource(imageId: string, size: number): ImportSource {
   const file = stagedPath(imageId);
@@ -15,4 +17,21 @@ export function stagedFileSource(imageId: string, size: number): ImportSource {
         : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, check }),
     discard: () => removeStaged(imageId),
   };
+}
+
+/** A download written to staging once (several target stores read it from there); nothing kept if it fails. */
+export async function stagedDownload(imageId: string, open: () => Promise<Pick<WebSource, 'body' | 'contentLength'>>): Promise<ImportSource> {
+  await removeStaged(imageId); // an earlier run cut short
+  stagingNow().add(imageId);
+  let size: number;
+  try {
+    const { body, contentLength } = await open();
+    size = await writeStaged(imageId, { body, contentLength });
+  } catch (err) {
+    await removeStaged(imageId).catch(() => {});
+    throw err;
+  } finally {
+    stagingNow().delete(imageId);
+  }
+  return stagedFileSource(imageId, size);
 }

@@ -21,8 +21,12 @@ export interface ImportMethod {
   pickTargets?(imageId: string, picked: string[], allStores: boolean): Promise<string[]>;
   /** A failure to open its data counts against every target store (Glance's download plugins' revert). */
   readonly openFailsEveryStore?: boolean;
+  /** The method's own body checks, right after the image's format checks (Glance's order); may fill in defaults. */
+  checkBody?(req: ImportRequest): void;
   /** Further request checks (e.g. web-download's URI filtering), after the common ones; throw Glance's 4xx. */
   check?(ctx: RequestContext, req: ImportRequest): Promise<void> | void;
+  /** The task was accepted: what the run needs from the request (e.g. the user's token), kept in memory. */
+  accepted?(ctx: RequestContext, taskId: string): void;
   /** Opens the method's data for one run of a task (possibly a run resumed after a restart). */
   open(job: ImportJob): Promise<ImportSource>;
 }
@@ -43,4 +47,6 @@ export interface ImportSource {
   into(store: StoreDriver, opts: { cap: number; check: ContentObserver; last: boolean }): Promise<StoredData>;
   /** The run ended (either way): whatever the source kept (staged data) goes. */
   discard(): Promise<void>;
+  /** The run failed: undo what open() changed on the image (glance-download's copied metadata). */
+  revert?(): Promise<void>;
 }

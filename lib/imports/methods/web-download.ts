@@ -6,11 +6,9 @@
 // first written to this node's staging area, as Glance always does, and each
 // store reads the staged file (the last one adopts it).
 import { BadRequest } from '@/lib/errors';
-import { removeStaged } from '@/lib/uploads/staging';
-import { stagedFileSource } from './staged-source';
+import { stagedDownload } from './staged-source';
 import { checkImportUri, notPassingFiltering, openWebSource } from '../web-fetch';
 import { pyStr } from '../body';
-import { stagingNow, writeStaged } from '../stage';
 import { logger } from '@/lib/log';
 import type { ImportMethod, ImportSource } from './types';
 
@@ -28,7 +26,7 @@ export const webDownload: ImportMethod = {
   },
   async open({ imageId, request, targets }): Promise<ImportSource> {
     const uri = String((request.method as { uri?: unknown }).uri ?? '');
-    if (targets > 1) return staged(imageId, uri);
+    if (targets > 1) return stagedDownload(imageId, () => openWebSource(uri));
     return {
       size: null,
       // The only store reads the response as it arrives (a resumed run fetches again).
@@ -40,20 +38,3 @@ export const webDownload: ImportMethod = {
     };
   },
 };
-
-/** Several target stores: the download goes to staging once, then into each store from there. */
-async function staged(imageId: string, uri: string): Promise<ImportSource> {
-  await removeStaged(imageId); // an earlier run cut short
-  stagingNow().add(imageId);
-  let size: number;
-  try {
-    const { body, contentLength } = await openWebSource(uri);
-    size = await writeStaged(imageId, { body, contentLength });
-  } catch (err) {
-    await removeStaged(imageId).catch(() => {});
-    throw err;
-  } finally {
-    stagingNow().delete(imageId);
-  }
-  return stagedFileSource(imageId, size);
-}

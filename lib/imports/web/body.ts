@@ -10,11 +10,13 @@ export interface BodyOptions {
   idleTimeoutMs: number;
   signal?: AbortSignal;
   uri: string;
+  /** Who fetches, for messages (default web-download). */
+  label?: string;
 }
 
 /** Cancelling the signal closes the connection at once, whether or not the body is being read. */
 export function responseBody(res: IncomingMessage, o: BodyOptions): AsyncIterable<Uint8Array> {
-  const onAbort = () => res.destroy(new WebDownloadError('aborted', `web-download of ${o.uri} was cancelled`));
+  const onAbort = () => res.destroy(new WebDownloadError('aborted', `${o.label ?? 'web-download'} of ${o.uri} was cancelled`));
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   res.once('close', () => o.signal?.removeEventListener('abort', onAbort));
@@ -28,7 +30,7 @@ async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8
   try {
     for (;;) {
       const timer = setTimeout(
-        () => fail(new WebDownloadError('timeout', `web-download of ${o.uri}: no data for ${o.idleTimeoutMs / 1000} s after ${received} bytes`)),
+        () => fail(new WebDownloadError('timeout', `${o.label ?? 'web-download'} of ${o.uri}: no data for ${o.idleTimeoutMs / 1000} s after ${received} bytes`)),
         o.idleTimeoutMs,
       );
       let next: IteratorResult<Buffer>;
@@ -36,7 +38,7 @@ async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8
         next = await chunks.next();
       } catch (err) {
         if (err instanceof WebDownloadError) throw err;
-        throw new WebDownloadError('truncated', `web-download of ${o.uri}: the connection closed after ${received}${o.contentLength === null ? '' : ` of ${o.contentLength}`} bytes`);
+        throw new WebDownloadError('truncated', `${o.label ?? 'web-download'} of ${o.uri}: the connection closed after ${received}${o.contentLength === null ? '' : ` of ${o.contentLength}`} bytes`);
       } finally {
         clearTimeout(timer);
       }
@@ -45,7 +47,7 @@ async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8
       yield next.value;
     }
     if (o.contentLength !== null && received !== o.contentLength) {
-      throw new WebDownloadError('truncated', `web-download of ${o.uri}: received ${received} bytes, Content-Length said ${o.contentLength}`);
+      throw new WebDownloadError('truncated', `${o.label ?? 'web-download'} of ${o.uri}: received ${received} bytes, Content-Length said ${o.contentLength}`);
     }
   } finally {
     // Early exit (consumer stopped, error): close the connection rather than drain it.

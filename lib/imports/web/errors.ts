@@ -37,7 +37,7 @@ const CAUSES: Record<string, string> = {
 };
 
 /** A socket or TLS error of the request, before any response. */
-export function requestFailure(uri: string, err: NodeJS.ErrnoException): WebDownloadError {
+export function requestFailure(uri: string, err: NodeJS.ErrnoException, label = 'web-download'): WebDownloadError {
   const cause = (err.code && CAUSES[err.code]) || err.message;
-  return new WebDownloadError('connect', `web-download of ${uri} failed: ${cause}`);
+  return new WebDownloadError('connect', `${label} of ${uri} failed: ${cause}`);
 }

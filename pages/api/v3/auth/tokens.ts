@@ -32,7 +32,7 @@ async function subject(call: IdentityCall<unknown>) {
 
 const validate = identityRoute(async (call) => {
   const { token, valid } = await subject(call);
-  return keystoneJson(tokenBody(valid, call.base, withCatalog(call)), 200, { 'X-Subject-Token': token });
+  return keystoneJson(await tokenBody(valid, call.base, withCatalog(call)), 200, { 'X-Subject-Token': token });
 });
 
 export default nodeRoute(
@@ -42,7 +42,7 @@ export default nodeRoute(
         const token = await authenticate(await readJsonBody(call.req), peerAddress(node));
         const valid = await validateToken(token);
         if (!valid) throw new KeystoneError(500, 'The new token could not be read back.');
-        return keystoneJson(tokenBody(valid, call.base, withCatalog(call)), 201, { 'X-Subject-Token': token });
+        return keystoneJson(await tokenBody(valid, call.base, withCatalog(call)), 201, { 'X-Subject-Token': token });
       })(withNodeBody(req, node), segment),
     GET: validate,
     HEAD: identityRoute(async (call) => {
