@@ -1,0 +1,172 @@
+// glance-manage db_load_metadefs / db_export_metadefs
+// (glance/db/sqlalchemy/metadata.py): definition files in, one per namespace,
+// and the catalog out the same way. Loading writes what Glance writes: no
+// updated_at, objects' properties without their `required` (Glance drops it too).
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { db } from '@/lib/db/client';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { logger } from '@/lib/log';
+import { requiredList } from './rows';
+import { nowSeconds } from './view';
+
+type Json = Record<string, unknown>;
+type Tx = Prisma.TransactionClient;
+
+/** The definitions shipped with the service (etc/metadefs). */
+export const SHIPPED_METADEFS = path.join(process.cwd(), 'etc', 'metadefs');
+
+export interface LoadOptions {
+  /** Add to namespaces that exist instead of skipping them. */
+  merge?: boolean;
+  /** With merge: rewrite what exists from the files. */
+  preferNew?: boolean;
+  /** Replace existing namespaces wholly. */
+  overwrite?: boolean;
+}
+
+function files(source: string): string[] {
+  if (statSync(source).isFile()) return [source];
+  return readdirSync(source)
+    .filter((f) => f.endsWith('.json') && statSync(path.join(source, f)).isFile())
+    .sort()
+    .map((f) => path.join(source, f));
+}
+
+const strOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+const isDup = (err: unknown) => (err as { code?: string })?.code === 'P2002';
+
+async function resourceTypeId(tx: Tx, name: string, now: Date, preferNew: boolean): Promise<number> {
+  const found = await tx.metadefResourceType.findUnique({ where: { name } });
+  if (found) {
+    if (preferNew) await tx.metadefResourceType.update({ where: { id: found.id }, data: { updatedAt: now } });
+    return found.id;
+  }
+  // Seeded types are protected, as Glance's loader makes them.
+  return (await tx.metadefResourceType.create({ data: { name, protected: true, createdAt: now } })).id;
+}
+
+/** One definition file into the tables; false when its namespace exists and is left alone. */
+async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
+  const now = nowSeconds();
+  const values = {
+    namespace: String(doc.namespace),
+    displayName: strOrNull(doc.display_name),
+    description: strOrNull(doc.description),
+    visibility: strOrNull(doc.visibility),
+    protected: typeof doc.protected === 'boolean' ? doc.protected : null,
+    owner: strOrNull(doc.owner) ?? 'admin',
+  };
+  let ns = await tx.metadefNamespace.findUnique({ where: { namespace: values.namespace } });
+  if (ns && opts.overwrite) {
+    const where = { namespaceId: ns.id };
+    await tx.metadefTag.deleteMany({ where });
+    await tx.metadefObject.deleteMany({ where });
+    await tx.metadefProperty.deleteMany({ where });
+    await tx.metadefNamespaceResourceType.deleteMany({ where });
+    await tx.metadefNamespace.delete({ where: { id: ns.id } });
+    ns = null;
+  }
+  if (!ns) ns = await tx.metadefNamespace.create({ data: { ...values, createdAt: now } });
+  else if (!opts.merge) return false;
+  else if (opts.preferNew) ns = await tx.metadefNamespace.update({ where: { id: ns.id }, data: { ...values, updatedAt: now } });
+  const prefer = Boolean(opts.preferNew);
+  for (const rt of (doc.resource_type_associations as Json[] | undefined) ?? []) {
+    const rtId = await resourceTypeId(tx, String(rt.name), now, prefer);
+    const key = { resourceTypeId_namespaceId: { resourceTypeId: rtId, namespaceId: ns.id } };
+    const data = { propertiesTarget: strOrNull(rt.properties_target), prefix: strOrNull(rt.prefix) };
+    if (!(await tx.metadefNamespaceResourceType.findUnique({ where: key }))) {
+      await tx.metadefNamespaceResourceType.create({ data: { resourceTypeId: rtId, namespaceId: ns.id, ...data, createdAt: now } });
+    } else if (prefer) await tx.metadefNamespaceResourceType.update({ where: key, data: { ...data, updatedAt: now } });
+  }
+  for (const [name, schema] of Object.entries((doc.properties as Json | undefined) ?? {})) {
+    const key = { namespaceId_name: { namespaceId: ns.id, name } };
+    const data = { jsonSchema: JSON.stringify(schema) };
+    if (!(await tx.metadefProperty.findUnique({ where: key }))) await tx.metadefProperty.create({ data: { namespaceId: ns.id, name, ...data, createdAt: now } });
+    else if (prefer) await tx.metadefProperty.update({ where: key, data: { ...data, updatedAt: now } });
+  }
+  for (const o of (doc.objects as Json[] | undefined) ?? []) {
+    const name = String(o.name);
+    const key = { namespaceId_name: { namespaceId: ns.id, name } };
+    const data = { description: strOrNull(o.description), jsonSchema: JSON.stringify(o.properties ?? null) };
+    if (!(await tx.metadefObject.findUnique({ where: key }))) await tx.metadefObject.create({ data: { namespaceId: ns.id, name, ...data, createdAt: now } });
+    else if (prefer) await tx.metadefObject.update({ where: key, data: { ...data, updatedAt: now } });
+  }
+  for (const t of (doc.tags as Json[] | undefined) ?? []) {
+    const name = String(t.name);
+    const key = { namespaceId_name: { namespaceId: ns.id, name } };
+    if (!(await tx.metadefTag.findUnique({ where: key }))) await tx.metadefTag.create({ data: { namespaceId: ns.id, name, createdAt: now } });
+    else if (prefer) await tx.metadefTag.update({ where: key, data: { updatedAt: now } });
+  }
+  return true;
+}
+
+/** Load every *.json of a directory (or one file); each file in its own transaction. */
+export async function loadMetadefs(source: string = SHIPPED_METADEFS, opts: LoadOptions = {}): Promise<{ loaded: string[]; skipped: string[] }> {
+  const loaded: string[] = [];
+  const skipped: string[] = [];
+  for (const file of files(source)) {
+    let doc: Json;
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      logger.error({ file, err: (err as Error).message }, 'metadata definition file not loaded: not JSON');
+      skipped.push(file);
+      continue;
+    }
+    try {
+      (await db().$transaction((tx) => loadOne(tx, doc, opts), { timeout: 60_000 })) ? loaded.push(file) : skipped.push(file);
+    } catch (err) {
+      // Another node loading the same file at the same moment: its copy stands.
+      if (!isDup(err)) throw err;
+      skipped.push(file);
+    }
+  }
+  return { loaded, skipped };
+}
+
+/** First start: the shipped definitions when the catalog has never held anything. */
+export async function loadShippedMetadefsIfEmpty(): Promise<number> {
+  const [namespaces, resourceTypes] = await Promise.all([db().metadefNamespace.count(), db().metadefResourceType.count()]);
+  if (namespaces > 0 || resourceTypes > 0) return 0;
+  const { loaded } = await loadMetadefs(SHIPPED_METADEFS);
+  return loaded.length;
+}
+
+/** db_export_metadefs: one <namespace>.json per namespace (':' replaced, as Glance names them). */
+export async function exportMetadefs(dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const all = await db().metadefNamespace.findMany({
+    orderBy: { id: 'asc' },
+    include: {
+      resourceTypes: { include: { resourceType: true }, orderBy: { resourceTypeId: 'asc' } },
+      properties: { orderBy: { id: 'asc' } },
+      objects: { orderBy: { id: 'asc' } },
+      tags: { orderBy: { id: 'asc' } },
+    },
+  });
+  const written: string[] = [];
+  for (const ns of all) {
+    const doc: Json = {
+      namespace: ns.namespace,
+      display_name: ns.displayName ?? undefined,
+      description: ns.description ?? undefined,
+      visibility: ns.visibility ?? undefined,
+      protected: ns.protected ?? undefined,
+      owner: ns.owner,
+      resource_type_associations: ns.resourceTypes.map((a) => ({ name: a.resourceType.name, prefix: a.prefix ?? undefined, properties_target: a.propertiesTarget ?? undefined })),
+      properties: Object.fromEntries(ns.properties.map((p) => [p.name, JSON.parse(p.jsonSchema)])),
+      objects: ns.objects.map((o) => ({
+        name: o.name,
+        description: o.description ?? undefined,
+        required: requiredList(o.required).length ? requiredList(o.required) : undefined,
+        properties: JSON.parse(o.jsonSchema),
+      })),
+      tags: ns.tags.map((t) => ({ name: t.name })),
+    };
+    const file = path.join(dir, `${ns.namespace.replace(/:/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(doc, null, 4)}\n`);
+    written.push(file);
+  }
+  return written;
+}
