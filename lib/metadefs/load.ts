@@ -67,8 +67,11 @@ async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
     await tx.metadefNamespace.delete({ where: { id: ns.id } });
     ns = null;
   }
-  if (!ns) ns = await tx.metadefNamespace.create({ data: { ...values, createdAt: now } });
-  else if (!opts.merge) return false;
+  if (!ns) {
+    await addAll(tx, await tx.metadefNamespace.create({ data: { ...values, createdAt: now } }), doc, now);
+    return true;
+  }
+  if (!opts.merge) return false;
   else if (opts.preferNew) ns = await tx.metadefNamespace.update({ where: { id: ns.id }, data: { ...values, updatedAt: now } });
   const prefer = Boolean(opts.preferNew);
   for (const rt of (doc.resource_type_associations as Json[] | undefined) ?? []) {
@@ -99,6 +102,29 @@ async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
     else if (prefer) await tx.metadefTag.update({ where: key, data: { updatedAt: now } });
   }
   return true;
+}
+
+/** A new namespace's contents in a few statements (every server start of an empty database pays for this). */
+async function addAll(tx: Tx, ns: { id: number }, doc: Json, now: Date): Promise<void> {
+  const associations = (doc.resource_type_associations as Json[] | undefined) ?? [];
+  const rows = [];
+  for (const rt of associations) {
+    const rtId = await resourceTypeId(tx, String(rt.name), now, false);
+    rows.push({ resourceTypeId: rtId, namespaceId: ns.id, propertiesTarget: strOrNull(rt.properties_target), prefix: strOrNull(rt.prefix), createdAt: now });
+  }
+  if (rows.length) await tx.metadefNamespaceResourceType.createMany({ data: rows });
+  const properties = Object.entries((doc.properties as Json | undefined) ?? {});
+  if (properties.length) {
+    await tx.metadefProperty.createMany({ data: properties.map(([name, schema]) => ({ namespaceId: ns.id, name, jsonSchema: JSON.stringify(schema), createdAt: now })) });
+  }
+  const objects = (doc.objects as Json[] | undefined) ?? [];
+  if (objects.length) {
+    await tx.metadefObject.createMany({
+      data: objects.map((o) => ({ namespaceId: ns.id, name: String(o.name), description: strOrNull(o.description), jsonSchema: JSON.stringify(o.properties ?? null), createdAt: now })),
+    });
+  }
+  const tags = (doc.tags as Json[] | undefined) ?? [];
+  if (tags.length) await tx.metadefTag.createMany({ data: tags.map((t) => ({ namespaceId: ns.id, name: String(t.name), createdAt: now })) });
 }
 
 /** Load every *.json of a directory (or one file); each file in its own transaction. */
@@ -133,7 +159,7 @@ export async function loadShippedMetadefsIfEmpty(): Promise<number> {
   return loaded.length;
 }
 
-/** db_export_metadefs: one <namespace>.json per namespace (':' replaced, as Glance names them). */
+/** db_export_metadefs: one file per namespace, named after it (OS::Compute::CPUPinning -> OS-Compute-CPUPinning.json). */
 export async function exportMetadefs(dir: string): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const all = await db().metadefNamespace.findMany({
@@ -164,7 +190,8 @@ export async function exportMetadefs(dir: string): Promise<string[]> {
       })),
       tags: ns.tags.map((t) => ({ name: t.name })),
     };
-    const file = path.join(dir, `${ns.namespace.replace(/:/g, '-')}.json`);
+    // Glance names them after the display name (and fails without one); the namespace is unique and always set.
+    const file = path.join(dir, `${ns.namespace.replace(/::/g, '-').replace(/[^\w.-]/g, '_')}.json`);
     writeFileSync(file, `${JSON.stringify(doc, null, 4)}\n`);
     written.push(file);
   }
