@@ -85,6 +85,21 @@ test('where Glance answers 500, this service answers 400', async () => {
   assert.equal(n, 0);
 });
 
+test('headers as Glance sends them: an absolute Location, JSON, and 204s typed text/html; a body where none belongs is 400', async () => {
+  const created = await call(server.url, 'POST', '/v2/metadefs/namespaces', { headers: admin, body: { namespace: 'Hdr::Test' } });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers.get('location'), `${server.url}/v2/metadefs/namespaces/Hdr::Test`);
+  assert.equal(created.headers.get('content-type'), 'application/json');
+  assert.match(created.headers.get('x-openstack-request-id') ?? '', /^req-/);
+  // Glance's body_reject on POST .../tags/{tag}.
+  const withBody = await call(server.url, 'POST', '/v2/metadefs/namespaces/Hdr::Test/tags/zz', { headers: admin, body: {} });
+  assert.equal(withBody.status, 400);
+  const deleted = await call(server.url, 'DELETE', '/v2/metadefs/namespaces/Hdr::Test', { headers: admin });
+  assert.equal(deleted.status, 204);
+  assert.equal(deleted.headers.get('content-type'), 'text/html; charset=UTF-8');
+  assert.equal(deleted.text, '');
+});
+
 test('a namespace created with children that fail leaves nothing behind', async () => {
   const r = await call(server.url, 'POST', '/v2/metadefs/namespaces', {
     headers: admin,

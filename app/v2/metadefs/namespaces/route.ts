@@ -1,4 +1,5 @@
 // GET /v2/metadefs/namespaces (list) and POST (create, children included).
+import { baseUrl } from '@/lib/http/base-url';
 import { json } from '@/lib/http/respond';
 import { glanceRoute, methodNotAllowed, readJson } from '@/http/glance-route';
 import { readListParams } from '@/lib/metadefs/list-params';
@@ -14,7 +15,8 @@ export const GET = glanceRoute(async ({ req, ctx }) => {
 
 export const POST = glanceRoute(async ({ req, ctx }) => {
   const ns = await createNamespace(ctx, await readJson(req));
-  return json(ns, 201, { Location: namespaceHref(ns.namespace) });
+  // webob makes Glance's relative Location absolute.
+  return json(ns, 201, { Location: `${baseUrl(req)}${namespaceHref(ns.namespace)}` });
 });
 
 export const { PUT, PATCH, DELETE, HEAD, OPTIONS } = methodNotAllowed(['GET', 'POST']);
