@@ -43,7 +43,8 @@ export async function listTags(ctx: RequestContext, namespace: string, params: L
   const rows = await db().metadefTag.findMany({
     where: { AND: where },
     orderBy: keys.map((k) => ({ [k]: params.sortDir })),
-    ...(params.limitGiven && params.limit > 0 ? { take: params.limit } : {}),
+    // No limit unless one is given (Glance's tag lists have no default page size).
+    ...(params.limitGiven ? { take: params.limit } : {}),
   });
   return { tags: rows.map((t) => ({ name: t.name })) };
 }
