@@ -12,7 +12,8 @@ export interface ListParams {
   filters: Map<string, string>;
 }
 
-export function readListParams(query: URLSearchParams, sortKeys: readonly string[]): ListParams {
+/** `sortKeys` null: any key (the objects list, whose repository never sorts). */
+export function readListParams(query: URLSearchParams, sortKeys: readonly string[] | null): ListParams {
   const first = (k: string) => query.get(k);
   const rawLimit = first('limit');
   // Glance's int() raises a 500 on a non-integer; here it is the deserializer's own 400.
@@ -27,7 +28,7 @@ export function readListParams(query: URLSearchParams, sortKeys: readonly string
   if (limit < 0) throw new BadRequest('limit param must be positive');
   const sortKey = first('sort_key') ?? 'created_at';
   // Glance's paginate_query fails with a 500 on an unknown column; here a 400.
-  if (!sortKeys.includes(sortKey)) throw new BadRequest(`Invalid sort key: ${sortKey}`);
+  if (sortKeys !== null && !sortKeys.includes(sortKey)) throw new BadRequest(`Invalid sort key: ${sortKey}`);
   return { limit, marker: first('marker'), sortKey, sortDir, filters };
 }
 

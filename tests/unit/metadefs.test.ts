@@ -96,6 +96,7 @@ test('list parameters: Glance\'s checks in Glance\'s order, 400 where Glance fai
   assert.equal(refused(() => read('limit=-1&visibility=shared')).message, 'Invalid visibility value: shared');
   assert.equal(refused(() => read('limit=-1')).message, 'limit param must be positive');
   assert.equal(refused(() => read('sort_key=bogus')).message, 'Invalid sort key: bogus');
+  assert.equal(readListParams(new URLSearchParams('sort_key=bogus'), null).sortKey, 'bogus');
   assert.deepEqual([...read('visibility=public&resource_types=A,B&marker=m').filters], [['visibility', 'public'], ['resource_types', 'A,B']]);
 });
 

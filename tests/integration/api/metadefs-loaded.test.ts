@@ -100,6 +100,13 @@ test('headers as Glance sends them: an absolute Location, JSON, and 204s typed t
   assert.equal(deleted.text, '');
 });
 
+test('the objects list takes any sort_key and no page size, as Glance\'s repository (recorded: 200 for sort_key=bogus)', async () => {
+  const r = await call(server.url, 'GET', '/v2/metadefs/namespaces/OS::Software::DBMS/objects?sort_key=bogus&limit=1', { headers: admin });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.objects.length, 12);
+  assert.equal(r.json.schema, 'v2/schemas/metadefs/objects');
+});
+
 test('a namespace created with children that fail leaves nothing behind', async () => {
   const r = await call(server.url, 'POST', '/v2/metadefs/namespaces', {
     headers: admin,

@@ -12,7 +12,7 @@ const name = (p: Params) => decodeURIComponent(p.namespace);
 
 export const GET = glanceRoute<Params>(async ({ req, ctx, params }) => {
   // Validated as Glance's deserializer does, though its repository then lists every object.
-  readListParams(req.nextUrl.searchParams, ['created_at', 'updated_at', 'name', 'id', 'namespace_id', 'description', 'required', 'json_schema']);
+  readListParams(req.nextUrl.searchParams, null);
   return json(await listObjects(ctx, name(params)));
 });
 
