@@ -14,6 +14,7 @@ import { identityEnabled } from '@/lib/identity/enabled';
 import { purgeExpiredTokens } from '@/lib/identity/tokens';
 import { ruleSet } from '@/lib/policy';
 import { PolicyFileError } from '@/lib/policy/rules';
+import { loadShippedMetadefsIfEmpty } from '@/lib/metadefs/load';
 
 export const NOAUTH_WARNING =
   '[paste_deploy] flavor = noauth: every request is served as an admin without authentication; use it only for tests and development';
@@ -63,6 +64,9 @@ export async function startUp(): Promise<void> {
   }
   await joinNodes();
   await settleInterruptedDeletes();
+  // Glance's operators run db_load_metadefs once; here the first start does it.
+  const metadefs = await loadShippedMetadefsIfEmpty();
+  if (metadefs > 0) logger.info({ files: metadefs }, 'loaded the shipped metadata definitions (etc/metadefs)');
   // Read (or made) now: a sign-in never waits for it, and a database problem shows at start.
   if (config.authFlavor === 'keystone') await consoleSecret();
   if (identityEnabled()) {

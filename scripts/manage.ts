@@ -4,6 +4,9 @@
 // started here for the duration of the command when it is not running).
 //   unlock-user NAME [--domain NAME]      clear a user's lockout (the admin's too)
 //   reset-password NAME [--domain NAME]   new password from stdin, or a generated one printed
+//   db-load-metadefs [PATH] [--merge] [--prefer-new] [--overwrite]
+//                                         glance-manage's: definition files (default etc/metadefs) into the catalog
+//   db-export-metadefs PATH               glance-manage's: the catalog out, one file per namespace
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as mariadb from 'mariadb';
@@ -11,7 +14,42 @@ import { loadConfig } from '../lib/config';
 import { poolConfigFromUrl } from '../lib/db/url';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
 
-const USAGE = 'usage: npm run manage -- unlock-user NAME | reset-password NAME  [--domain NAME] [--config-file PATH]';
+const USAGE =
+  'usage: npm run manage -- unlock-user NAME | reset-password NAME  [--domain NAME] | db-load-metadefs [PATH] [--merge] [--prefer-new] [--overwrite] | db-export-metadefs PATH  [--config-file PATH]';
+
+function flag(args: string[], name: string): boolean {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+}
+
+/** The metadata definitions commands; null when the command is another one. */
+async function metadefsCommand(args: string[], configFile: string | null): Promise<number | null> {
+  const opts = { merge: flag(args, '--merge'), preferNew: flag(args, '--prefer-new'), overwrite: flag(args, '--overwrite') };
+  const [command, target, ...rest] = args;
+  if (command !== 'db-load-metadefs' && command !== 'db-export-metadefs') return null;
+  if (rest.length > 0 || (command === 'db-export-metadefs' && !target)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const db = await database(configFile);
+  process.env.DATABASE_URL = db.url;
+  const { loadMetadefs, exportMetadefs, SHIPPED_METADEFS } = await import('../lib/metadefs/load');
+  try {
+    if (command === 'db-load-metadefs') {
+      const { loaded, skipped } = await loadMetadefs(target ?? SHIPPED_METADEFS, opts);
+      console.log(`[manage] metadata definitions: ${loaded.length} file(s) loaded, ${skipped.length} skipped (namespace exists; --merge or --overwrite to change it)`);
+    } else {
+      const written = await exportMetadefs(target!);
+      console.log(`[manage] metadata definitions: ${written.length} namespace(s) written to ${target}`);
+    }
+    return 0;
+  } finally {
+    const { db: client } = await import('../lib/db/client');
+    await client().$disconnect();
+    await db.stop();
+  }
+}
 
 function option(args: string[], name: string): string | null {
   const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
@@ -54,6 +92,8 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const configFile = option(args, '--config-file');
   if (configFile) process.env.GLANCE_CONFIG_FILE = configFile;
+  const metadefs = await metadefsCommand([...args], configFile);
+  if (metadefs !== null) return metadefs;
   const domain = option(args, '--domain') ?? 'Default';
   const [command, name, ...rest] = args;
   if (!command || !name || rest.length > 0 || !['unlock-user', 'reset-password'].includes(command)) {

@@ -100,7 +100,7 @@ function bestError(schema: unknown, doc: unknown, errors: ErrorObject[]): ErrorO
 }
 
 /** jsonschema's one-line message for the failing keyword. */
-function message(err: ErrorObject, instance: unknown, keywordValue: unknown): string {
+function message(err: ErrorObject, instance: unknown, keywordValue: unknown, fragment: unknown): string {
   const v = pyRepr(instance);
   switch (err.keyword) {
     case 'type':
@@ -123,6 +123,12 @@ function message(err: ErrorObject, instance: unknown, keywordValue: unknown): st
       return `${pyRepr((err.params as { missingProperty: string }).missingProperty)} is a required property`;
     case 'uniqueItems':
       return `${v} has non-unique elements`;
+    case 'additionalProperties': {
+      // jsonschema names every extra key at once.
+      const known = (fragment as { properties?: object } | undefined)?.properties ?? {};
+      const extras = instance && typeof instance === 'object' ? Object.keys(instance).filter((k) => !Object.hasOwn(known, k)) : [];
+      return `Additional properties are not allowed (${extras.map((x) => pyRepr(x)).join(', ')} ${extras.length === 1 ? 'was' : 'were'} unexpected)`;
+    }
     default:
       return `${v} is not valid under the given schema`;
   }
@@ -136,27 +142,76 @@ function indent4(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
 }
 
+/** A local "#/definitions/x" reference resolved, as jsonschema follows it. */
+function deref(root: unknown, node: unknown): unknown {
+  for (let i = 0; i < 8 && node && typeof node === 'object' && typeof (node as Json).$ref === 'string'; i++) {
+    node = at(root, pointerSegments((node as Json).$ref as string));
+  }
+  return node;
+}
+
+/**
+ * jsonschema's schema path where the failing value was reached through a
+ * $ref (Ajv's path starts again at the reference's target): walk the
+ * instance path through properties / additionalProperties / items, following
+ * references without naming them, as jsonschema's relative_schema_path does.
+ */
+function pathThroughRefs(schema: unknown, doc: unknown, err: ErrorObject): { path: string[]; fragment: unknown } {
+  let node = deref(schema, schema);
+  const path: string[] = [];
+  const inst = pointerSegments(err.instancePath);
+  inst.forEach((seg, i) => {
+    const parent = at(doc, inst.slice(0, i));
+    const n = (node ?? {}) as Json;
+    if (Array.isArray(parent)) {
+      path.push('items');
+      node = n.items;
+    } else if (n.properties && Object.hasOwn(n.properties as object, seg)) {
+      path.push('properties', seg);
+      node = (n.properties as Json)[seg];
+    } else {
+      path.push('additionalProperties');
+      node = n.additionalProperties;
+    }
+    node = deref(schema, node);
+  });
+  return { path: [...path, err.keyword], fragment: node };
+}
+
 /** str(jsonschema.ValidationError): the message, the failing schema fragment and the instance. */
 function describe(schema: unknown, doc: unknown, err: ErrorObject): string {
-  const schemaPath = pointerSegments(err.schemaPath);
-  const fragment = at(schema, schemaPath.slice(0, -1));
-  const keywordValue = at(schema, schemaPath);
+  let schemaPath = pointerSegments(err.schemaPath);
+  let fragment = at(schema, schemaPath.slice(0, -1));
+  let keywordValue = at(schema, schemaPath);
+  if (keywordValue === undefined || (err.parentSchema !== undefined && fragment !== err.parentSchema)) {
+    // Reached through a $ref: Ajv's path is relative to the reference's target.
+    const walked = pathThroughRefs(schema, doc, err);
+    if ((walked.fragment as Json | undefined)?.[err.keyword] !== undefined) {
+      schemaPath = walked.path;
+      fragment = walked.fragment;
+      keywordValue = (fragment as Json)[err.keyword];
+    }
+  }
   const instSegments = pointerSegments(err.instancePath);
   const instance = at(doc, instSegments);
   const instIndex = instSegments.map((s, i) => (Array.isArray(at(doc, instSegments.slice(0, i))) ? Number(s) : s));
   return (
-    `${message(err, instance, keywordValue)}\n\n` +
+    `${message(err, instance, keywordValue, fragment)}\n\n` +
     `Failed validating ${pyRepr(err.keyword)} in ${formatIndex('schema', schemaPath.slice(0, -1))}:\n${indent4(pformat(fragment))}\n\n` +
     `On ${formatIndex('instance', instIndex)}:\n${indent4(pformat(instance))}`
   );
+}
+
+/** Glance's InvalidObject text for a failed validation: jsonschema's best match, as str(ValidationError). */
+export function invalidObjectMessage(name: string, schema: unknown, doc: unknown, errors: ErrorObject[]): string {
+  return `Provided object does not match schema '${name}': ${describe(schema, doc, bestError(schema, doc, errors))}`;
 }
 
 /** Validate a document against one of the schemas like Glance: 400 with jsonschema's wording. */
 export function assertValid(name: SchemaName, doc: unknown): void {
   const validate = validators.get(name)!;
   if (validate(doc)) return;
-  const schema = SCHEMAS[name];
-  throw new BadRequest(`Provided object does not match schema '${name}': ${describe(schema, doc, bestError(schema, doc, validate.errors!))}`);
+  throw new BadRequest(invalidObjectMessage(name, SCHEMAS[name], doc, validate.errors!));
 }
 
 /** Validate an image document (create body, or {attribute: value} of one PATCH op). */

@@ -57,6 +57,10 @@ test('two nodes started at once on a fresh database both come up: one migration 
   assert.equal((await a.query<{ n: number }>('SELECT COUNT(*) AS n FROM identity_roles'))[0].n, 3);
   assert.equal((await a.query<{ n: number }>('SELECT COUNT(*) AS n FROM service_secrets'))[0].n, 1);
   assert.equal((await a.query<{ n: number }>('SELECT COUNT(*) AS n FROM service_nodes'))[0].n, 2);
+  // Both loaded the shipped metadata definitions at once: each namespace once, every one complete.
+  const shipped = readdirSync(path.join(ROOT, 'etc', 'metadefs')).filter((f) => f.endsWith('.json')).length;
+  assert.equal((await a.query<{ n: number }>('SELECT COUNT(*) AS n FROM metadef_namespaces'))[0].n, shipped);
+  assert.equal((await a.query<{ n: number }>("SELECT COUNT(*) AS n FROM metadef_objects o JOIN metadef_namespaces n ON n.id = o.namespace_id WHERE n.namespace = 'OS::Software::DBMS'"))[0].n, 12);
 
   const written = openrcs.filter((f) => existsSync(f));
   assert.equal(written.length, 1, 'one node created the admin and wrote its password');
