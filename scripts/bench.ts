@@ -183,12 +183,19 @@ function table(r: Results): string {
 const importSeries = (i: ImportResults) => [i.glance_direct, i.web_download, ...(i.copy_image ? [i.copy_image] : [])];
 
 function importRows(i: ImportResults, b: Baselines): Row[] {
-  const rssRow = (s: { rss_peak_kb: number }): Row => ['  npm start tree RSS peak', mib(s.rss_peak_kb), '', `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`, verdict(s.rss_peak_kb * 1024 < TARGETS.uploadRssBytes)];
+  // Peak RSS, and CPU seconds of the server beside everyone else's (on a shared machine, the noise).
+  const rssRow = (s: { rss_peak_kb: number; phase: PhaseStats }): Row => [
+    '  npm start tree RSS peak (CPU s: server / others)',
+    `${mib(s.rss_peak_kb)} (${s.phase.cpu_s.server} / ${s.phase.cpu_s.other_processes})`,
+    '',
+    `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`,
+    verdict(s.rss_peak_kb * 1024 < TARGETS.uploadRssBytes),
+  ];
   const gd = i.glance_direct;
   const wd = i.web_download;
   const cp = i.copy_image;
   return [
-    [`import glance-direct (create + PUT /stage + POST /import → active)`, `${gd.median_s} s = ${gd.median_MBps} MB/s (stage ${median(gd.stage_s)} s, import ${median(gd.import_s)} s)`, '', '', ''],
+    [`import glance-direct (create + PUT /stage + POST /import → active)`, `${gd.median_s} s = ${gd.median_MBps} MB/s (stage ${round(median(gd.stage_s))} s, import ${round(median(gd.import_s))} s)`, '', '', ''],
     ['  vs upload (create + PUT /file)', pct(gd.of_upload), '', `>= ${pct(TARGETS.importOfUpload)}`, verdict(gd.of_upload >= TARGETS.importOfUpload)],
     rssRow(gd),
     ['import web-download source: curl from the static server', `${i.source_curl.median_s} s = ${i.source_curl.median_MBps} MB/s`, '', '(info)', ''],
