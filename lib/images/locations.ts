@@ -3,7 +3,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { stores } from '@/lib/stores';
 import type { StoredData } from '@/lib/stores/driver';
-import { addActiveLocation, liveLocationsOf, type Tx } from './repository';
+import { addActiveLocation, liveLocations, liveLocationsOf, type Tx } from './repository';
 import type { ImageView } from './view';
 
 /** Record data a store holds as a new active location of the image (an upload, a copy to another store). */
@@ -38,4 +38,15 @@ export async function withStores<V extends ImageView>(ctx: Pick<RequestContext, 
 /** withStores for one view. */
 export async function withStoresOne<V extends ImageView>(ctx: Pick<RequestContext, 'isAdmin'>, view: V): Promise<V> {
   return (await withStores(ctx, [view]))[0];
+}
+
+/** The ids of the stores holding the image's live locations, in the order they were added (multi-store). */
+export async function storesHolding(imageId: string, client?: Tx): Promise<{ store: string; location: string }[]> {
+  const set = stores();
+  const held: { store: string; location: string }[] = [];
+  for (const l of await liveLocations(imageId, client)) {
+    const id = set.locationStoreId(l.value, l.metaData);
+    if (id) held.push({ store: id, location: l.value });
+  }
+  return held;
 }

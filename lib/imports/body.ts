@@ -58,8 +58,10 @@ export function requestedStores(
     stores = [...known.all];
   } else if (Object.hasOwn(req.raw, 'stores')) {
     if (header !== null) throw new BadRequest("Stores parameter and x-image-meta-store header can't be both specified");
-    if (!Array.isArray(req.stores)) throw new BadRequest(`Invalid stores: ${pyStr(req.stores)}`);
-    stores = req.stores;
+    // Glance iterates what it was given: a string's characters, an object's keys (else it fails with a 500).
+    if (typeof req.stores === 'string') stores = [...req.stores];
+    else if (req.stores !== null && typeof req.stores === 'object') stores = Array.isArray(req.stores) ? req.stores : Object.keys(req.stores);
+    else throw new BadRequest(`Invalid stores: ${pyStr(req.stores)}`);
   } else {
     stores = [header ?? known.default];
   }

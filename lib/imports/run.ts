@@ -4,21 +4,25 @@
 // as PUT /file); then the image active with a location per store that took it,
 // or, on failure, the task failed with the reason, the image back to queued
 // and nothing left in the stores or in staging. The lock is dropped either way.
+// copy-image (method.onActiveImage) is the same course on an image that stays
+// active: no status change, only locations added, or nothing on failure.
 // A run is idempotent enough to be started again after a restart (resume()).
 import type { UserActor } from '@/lib/images/actor';
 import { ContentInspection } from '@/lib/images/content-check';
-import { addStoredLocation } from '@/lib/images/locations';
-import { findLiveImage, inTransaction, liveProperty, setServiceProperties } from '@/lib/images/repository';
+import { addStoredLocation, storesHolding } from '@/lib/images/locations';
+import { findLiveImage, inTransaction, liveProperty, nowSeconds, setServiceProperties, touchActiveImage } from '@/lib/images/repository';
+import { recordServingNode, releaseUpload } from '@/lib/nodes/upload-owners';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { changeStatus, moveIfAt, reasonOf } from '@/lib/images/status';
 import { getConfig } from '@/lib/config';
+import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { stores, type StoreDriver } from '@/lib/stores';
 import type { StoredData } from '@/lib/stores/driver';
 import { storageError } from '@/lib/stores/errors';
 import { findTask, moveTask, setTaskMessage, type TaskRow } from '@/lib/tasks/repository';
 import { dropImportLock, LOCK_PROPERTY } from './lock';
-import { implementedMethod, type ImportSource } from './methods';
+import { implementedMethod, type ImportMethod, type ImportSource } from './methods';
 import { taskExpiry } from './task-expiry';
 import { removeStaged } from '@/lib/uploads/staging';
 
@@ -70,20 +74,35 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
   const imageId = task.imageId;
   const targets = input.backend?.length ? input.backend : [null];
   const actor: UserActor = { requestId: task.requestId ?? '', userId: task.userId, projectId: task.owner || null };
-  const run = new Run(task, imageId, targets, actor);
+  const method = implementedMethod(input.import_req.method.name);
+  const run = new Run(task, imageId, targets, actor, method?.onActiveImage === true);
   let source: ImportSource | null = null;
   try {
-    const method = implementedMethod(input.import_req.method.name);
     if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
     await run.begin();
     onBegun();
-    source = await method.open({ imageId, taskId, request: input.import_req, targets: targets.length });
+    source = await open(method, { imageId, taskId, request: input.import_req, targets: targets.length });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
     await source.discard().catch((err) => logger.warn({ err, imageId }, 'could not remove staged data after its import'));
-    await run.activate();
+    await (run.copying ? run.addCopies() : run.activate());
   } catch (err) {
     await run.fail(err, source);
+  }
+}
+
+/** A download that fails before any store read it failed for every target store (Glance's _WebDownload revert). */
+class SourceFailed extends Error {
+  constructor(readonly cause: unknown) {
+    super(reasonOf(cause));
+  }
+}
+
+async function open(method: ImportMethod, job: Parameters<ImportMethod['open']>[0]): Promise<ImportSource> {
+  try {
+    return await method.open(job);
+  } catch (err) {
+    throw method.openFailsEveryStore ? new SourceFailed(err) : err;
   }
 }
 
@@ -97,7 +116,17 @@ class Run {
     private readonly imageId: string,
     private readonly targets: (string | null)[],
     private readonly actor: UserActor,
+    /** copy-image: the image is active before, during and after the run. */
+    readonly copying: boolean,
   ) {}
+
+  /** The copies' locations are recorded: they are the image's now, whatever happens after. */
+  private recorded = false;
+
+  /** The status the image keeps while this run works on it. */
+  private get workingStatus(): 'importing' | 'active' {
+    return this.copying ? 'active' : 'importing';
+  }
 
   private get named(): string[] {
     return this.targets.filter((t): t is string => t !== null);
@@ -108,16 +137,20 @@ class Run {
     const image = await findLiveImage(this.imageId);
     if (!image) throw new ImportFailed('Image has been deleted, aborting import.');
     if ((await liveProperty(this.imageId, LOCK_PROPERTY)) !== this.task.id) throw new LockLost('Import task lost its lock on the image; aborting.');
+    const status = this.workingStatus;
     if (this.task.status === 'processing') {
-      // Resumed after a restart: the image must still be importing for this task.
-      if (image.status !== 'importing') throw new ImportFailed(`Image status is ${image.status}, not importing; aborting import.`);
+      // Resumed after a restart: the image must still be importing (active, for a copy) for this task.
+      if (image.status !== status) throw new ImportFailed(`Image status is ${image.status}, not ${status}; aborting import.`);
       return;
     }
+    if (this.copying && image.status !== 'active') throw new ImportFailed(`Image status is ${image.status}, not active; aborting copy.`);
     const importing = merge(await liveProperty(this.imageId, IMPORTING_STORES), this.named, 'add');
     const failed = merge(await liveProperty(this.imageId, FAILED_STORES), this.named, 'remove');
     await inTransaction(async (tx) => {
       if (!(await moveTask(this.task.id, ['pending'], 'processing', {}, tx))) throw new AlreadyTaken('Task is no longer pending');
-      await changeStatus(tx, this.actor, this.imageId, image.status, 'importing', 'import_started', {}, `import task ${this.task.id}`);
+      if (!this.copying) await changeStatus(tx, this.actor, this.imageId, image.status, 'importing', 'import_started', {}, `import task ${this.task.id}`);
+      // An active image's copy names its node as an upload does, so that only a dead node's copy is run again elsewhere.
+      else await recordServingNode(tx, this.imageId);
       await setServiceProperties(tx, this.imageId, { [IMPORTING_STORES]: importing, [FAILED_STORES]: failed, os_glance_stage_host: null });
     });
     this.task.status = 'processing';
@@ -144,7 +177,19 @@ class Run {
         if (mustSucceed) throw this.firstError;
       }
     }
-    if (this.stored.length === 0) throw this.firstError ?? new ImportFailed('None of the uploads finished!');
+    // A copy that no store took still succeeds: the image stays active (Glance's _VerifyImageState).
+    if (this.stored.length === 0 && !this.copying) throw this.firstError ?? new ImportFailed('None of the uploads finished!');
+  }
+
+  /**
+   * Data a run cut short may have left under the image's id in its target
+   * stores: an import's image has no location then; a copy's target stores
+   * hold none of the image's recorded locations (else they are left alone).
+   */
+  private async removeUnrecorded(): Promise<void> {
+    const holding = this.copying ? new Set((await storesHolding(this.imageId)).map((h) => h.store)) : new Set<string>();
+    const targets = this.targets.filter((t) => t === null ? !this.copying : !holding.has(t));
+    await Promise.all(targets.map((t) => storeOf(t).removeUnrecorded(this.imageId).catch(() => {})));
   }
 
   private async progress(target: string | null, outcome: 'done' | 'failed'): Promise<void> {
@@ -171,6 +216,19 @@ class Run {
     await moveTask(this.task.id, ['processing'], 'success', { result: { image_id: this.imageId }, expiresAt: taskExpiry() });
   }
 
+  /** copy-image done: a location per store that took the copy, the image still active; lock dropped, task succeeded. */
+  async addCopies(): Promise<void> {
+    await inTransaction(async (tx) => {
+      // Locks the image row; deleted or deactivated meanwhile: the copies are not kept.
+      if (!(await touchActiveImage(tx, this.imageId, nowSeconds()))) throw new ImportFailed('Image is no longer active, aborting copy.');
+      for (const s of this.stored) await addStoredLocation(tx, this.imageId, s);
+      await releaseUpload(tx, this.imageId);
+    });
+    this.recorded = true;
+    await dropImportLock(this.imageId, this.task.id);
+    await moveTask(this.task.id, ['processing'], 'success', { result: { image_id: this.imageId }, expiresAt: taskExpiry() });
+  }
+
   /** Nothing kept: stored copies and staged data removed, image back to queued, lock dropped, task failed with the reason. */
   async fail(err: unknown, source: ImportSource | null): Promise<void> {
     const message = reasonOf(err);
@@ -181,19 +239,21 @@ class Run {
       return;
     }
     try {
-      for (const s of this.stored) await storeOf(s.store).remove(s.location).catch(() => {});
-      // A run cut short may have left data under the image's id: it has no location while importing.
-      await Promise.all(this.targets.map((t) => storeOf(t).removeUnrecorded(this.imageId).catch(() => {})));
+      if (!this.recorded) for (const s of this.stored) await storeOf(s.store).remove(s.location).catch(() => {});
+      await this.removeUnrecorded();
       if (source) await source.discard().catch(() => {});
-      else await discardStaged(this.imageId);
-      if (!(err instanceof InvalidTransitionError)) {
+      else if (!this.copying) await discardStaged(this.imageId);
+      if (this.copying) await releaseUpload(db(), this.imageId).catch(() => {});
+      else if (!(err instanceof InvalidTransitionError)) {
         // From importing, or from uploading when the run failed before it began.
         if (!(await moveIfAt(this.actor, this.imageId, 'importing', 'queued', 'import_failed', message))) {
           await moveIfAt(this.actor, this.imageId, 'uploading', 'queued', 'import_failed', message);
         }
       }
       const importing = merge(await liveProperty(this.imageId, IMPORTING_STORES), this.named, 'remove');
-      if (this.named.length > 0) await setServiceProperties(undefined, this.imageId, { [IMPORTING_STORES]: importing });
+      const values: Record<string, string> = { [IMPORTING_STORES]: importing };
+      if (err instanceof SourceFailed) values[FAILED_STORES] = merge(await liveProperty(this.imageId, FAILED_STORES), this.named, 'add');
+      if (this.named.length > 0) await setServiceProperties(undefined, this.imageId, values);
       await dropImportLock(this.imageId, this.task.id);
     } finally {
       await moveTask(this.task.id, ['pending', 'processing'], 'failure', { message, expiresAt: taskExpiry() });

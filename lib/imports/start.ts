@@ -9,7 +9,7 @@ import { BadRequest, Conflict } from '@/lib/errors';
 import { loadVisible } from '@/lib/images/image-service';
 import { liveProperty, setServiceProperties } from '@/lib/images/repository';
 import { logger } from '@/lib/log';
-import { enforceImageDataOwner } from '@/lib/policy';
+import { enforceImageDataOwner, enforceOnImage } from '@/lib/policy';
 import { stores } from '@/lib/stores';
 import { insertTask, type TaskRow } from '@/lib/tasks/repository';
 import { parseImportBody, pyStr, requestedStores } from './body';
@@ -29,13 +29,14 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
   const req = parseImportBody(body, enabledImportMethods());
   const method = importMethod(req.method.name)!;
   const image = await loadVisible(ctx, imageId);
-  if (image.status === 'active') throw new Conflict('Image with status active cannot be target for import');
+  if (image.status === 'active' && !method.onActiveImage) throw new Conflict('Image with status active cannot be target for import');
   const statusConflict = method.statusConflict(image.status);
   if (statusConflict) throw new Conflict(statusConflict);
   if (!image.containerFormat) throw new Conflict("'container_format' needs to be set before import");
   if (!image.diskFormat) throw new Conflict("'disk_format' needs to be set before import");
-  // Glance: only the owner (or an admin) may import data into an image.
-  enforceImageDataOwner(ctx, image);
+  // Glance: copy-image has its own rule (admin by default); otherwise only the owner (or an admin) may import data.
+  if (method.onActiveImage) enforceOnImage(ctx, 'copy_image', image);
+  else enforceImageDataOwner(ctx, image);
   const stolenFrom = await enforceImportLock(imageId);
 
   const all = stores();
@@ -45,6 +46,11 @@ export async function startImport(ctx: RequestContext, imageId: string, body: un
     const picked = requestedStores(req, storeHeader, { all: ids, default: all.defaultId });
     if (picked.unknown !== null) throw new Conflict(`Store for identifier ${picked.unknown} not found`);
     targets = picked.stores;
+    if (method.pickTargets) {
+      targets = await method.pickTargets(imageId, picked.stores, req.all_stores);
+      // Glance answers 202 and starts no task when the image is already in every store.
+      if (targets.length === 0) return { accepted: imageId };
+    }
   }
   if (!req.all_stores_must_succeed && !all.multiStore) {
     throw new BadRequest(`All_stores_must_succeed can only be set with enabled_backends ${pyStr(req.method.uri)}`);

@@ -9,13 +9,14 @@
 //   queued     a staged upload's record: kept if the data is here, else dropped
 import { serverActor, type Actor } from '@/lib/images/actor';
 import { settleInterruptedDeletes } from '@/lib/images/interrupted-deletes';
-import { findLiveImage } from '@/lib/images/repository';
+import { findLiveImage, liveProperty } from '@/lib/images/repository';
 import { requeueOrphanedUpload } from '@/lib/images/status';
 import { logger } from '@/lib/log';
 import { importStaged } from '@/lib/uploads/lifecycle';
 import { resumeImports, resumeImportOf } from '@/lib/imports/resume';
 import { findStaged, removeStaged } from '@/lib/uploads/staging';
 import { STAGE_METADATA } from '@/lib/imports/stage';
+import { LOCK_PROPERTY } from '@/lib/imports/lock';
 import { thisNode, type NodeSelf } from './identity';
 import { deadNodes, namesakes, type RepairMode } from './liveness';
 import { forgetNode, otherNodes, type NodeRow } from './registry';
@@ -40,6 +41,8 @@ export async function repairOrphanedUploads(mode: RepairMode): Promise<number> {
   for (const upload of uploads) {
     const leftover = !UPLOAD_STATUSES.includes(upload.status);
     if (leftover) {
+      // A copy-image run names its node while its active image holds the import lock (resumeImports looks after it).
+      if (upload.status === 'active' && (await liveProperty(upload.imageId, LOCK_PROPERTY)) !== null) continue;
       await releaseUploadOf(upload.imageId, upload.nodeId!); // its image moved on: nobody serves it
       continue;
     }

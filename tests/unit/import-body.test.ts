@@ -58,6 +58,10 @@ test('target stores: default, header, stores list, all_stores; conflicting forms
   assert.equal(refused(() => stores({ stores: ['fast'] }, 'fast')).message, "Stores parameter and x-image-meta-store header can't be both specified");
   assert.deepEqual(stores({ stores: ['fast', 'nope'] }), { stores: [], unknown: 'nope' });
   assert.deepEqual(stores({}, 'nope'), { stores: [], unknown: 'nope' });
+  // Real Glance 25.1 (tests/fixtures/glance-copy-image.txt): "stores": "slow" is 409 "Store for identifier s not found".
+  assert.deepEqual(stores({ stores: 'slow' }), { stores: [], unknown: 's' });
+  assert.deepEqual(stores({ stores: { fast: 1, nope: 2 } }), { stores: [], unknown: 'nope' });
+  assert.equal(refused(() => stores({ stores: null })).status, 400);
 });
 
 test('progress lists are sorted comma lists (merge_store_list)', () => {

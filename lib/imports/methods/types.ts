@@ -13,6 +13,14 @@ export interface ImportMethod {
   readonly name: string;
   /** Glance's status precondition, checked in Glance's order by start.ts: its 409 message when `status` is not allowed. */
   statusConflict(status: string): string | null;
+  /** copy-image: works on an active image, which stays active (Glance never moves it to importing). */
+  readonly onActiveImage?: boolean;
+  /** Whether it can work with this configuration (copy-image needs several stores); listed and accepted only then. */
+  available?(): boolean;
+  /** The target stores from those requested (all_stores: every store); [] means nothing to do. Throws Glance's 400. */
+  pickTargets?(imageId: string, picked: string[], allStores: boolean): Promise<string[]>;
+  /** A failure to open its data counts against every target store (Glance's download plugins' revert). */
+  readonly openFailsEveryStore?: boolean;
   /** Further request checks (e.g. web-download's URI filtering), after the common ones; throw Glance's 4xx. */
   check?(ctx: RequestContext, req: ImportRequest): Promise<void> | void;
   /** Opens the method's data for one run of a task (possibly a run resumed after a restart). */

@@ -16,6 +16,7 @@ import type { ImportMethod, ImportSource } from './types';
 
 export const webDownload: ImportMethod = {
   name: 'web-download',
+  openFailsEveryStore: true,
   statusConflict: (status) => (status === 'queued' ? null : "Image needs to be in 'queued' state to use 'web-download' method"),
   async check(_ctx, req) {
     const uri = req.method.uri;

@@ -159,6 +159,8 @@ test('web-download into several stores: fetched once, staged, in each store; a f
   const failed = await settled(missing.id);
   assert.equal(failed.status, 'queued');
   assert.equal(failed.os_glance_importing_to_stores, '');
+  // Glance's _WebDownload revert: a download that failed before any store read it failed for every target store.
+  assert.equal(failed.os_glance_failed_import, 'cold,fast,slow');
   assert.deepEqual(holding(missing.id), []);
   assert.deepEqual(readdirSync(storeDir('staging')).filter((f) => f.includes(missing.id)), []);
   const [task] = (await api.get(`/v2/images/${missing.id}/tasks`)).json.tasks;
