@@ -1,5 +1,6 @@
 // npm run bench: starts its own MariaDB and server (noauth, store on the test
-// file's disk), measures upload, download, create rate, list latency and
+// file's disk), measures upload, download, interoperable import
+// (glance-direct, web-download, copy-image), create rate, list latency and
 // server memory beside this machine's own limits, prints them next to real
 // Glance's figures and writes bench-output/results.json.
 //
@@ -21,10 +22,11 @@ import { median, round, since, syncDisks, timeCommand } from './lib/bench/measur
 import { assertProbePresent, runProbe } from './lib/bench/probe';
 import { GLANCE, glanceGiB, mib, pct, renderTable, TARGETS, verdict, type Row } from './lib/bench/report';
 import { sampled, treeRssKb, type PhaseStats } from './lib/bench/sampler';
-import { benchS3, s3StoreConfig, type S3Results } from './lib/bench/s3';
+import { benchImports, benchStoresConfig, COPY_STORE_ID, importFilteringConfig, startWebSource, type ImportResults } from './lib/bench/imports';
+import { benchS3, s3Backend, type S3Results } from './lib/bench/s3';
 import { PrivateCephRgw } from './lib/ceph-rgw';
 import { CEPH, ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
-import { ROOT } from './lib/server';
+import { freePort, ROOT } from './lib/server';
 
 const BENCH_TOOLS: Need[] = [{ file: '/usr/bin/curl', pkg: 'curl' }];
 const PROBE_TOOLS: Need[] = [...BENCH_TOOLS, { file: '/usr/bin/python3', pkg: 'python3' }];
@@ -161,6 +163,7 @@ function table(r: Results): string {
     ['  vs cat', pct(down.of_cat), pct(GLANCE.cat.seconds / GLANCE.download.seconds), `>= ${pct(TARGETS.downloadOfCat)}`, verdict(down.of_cat >= TARGETS.downloadOfCat)],
     ['  loopback ceiling: curl from memory (Node HTTP)', `${b.http_from_memory.median_s} s = ${b.http_from_memory.median_MBps} MB/s`, '', '(info)', ''],
     ['  vs that ceiling', pct(down.of_http_from_memory), '', '(info)', ''],
+    ...importRows(r.imports, r.baselines),
     [`create, ${r.create.concurrency} keep-alive clients (${r.create.requests})`, `${r.create.req_per_s} req/s, p50 ${r.create.p50_ms} ms, p99 ${r.create.p99_ms} ms`, `${GLANCE.create.reqPerS} req/s, p50 ${GLANCE.create.p50} ms, p99 ${GLANCE.create.p99} ms`, 'no errors', verdict(Object.keys(r.create.errors).length === 0)],
     [`list ?limit=25 (${r.list.fill.visible} images)`, `p50 ${l25.p50_ms} ms, p99 ${l25.p99_ms} ms`, `p50 ${GLANCE.list25.p50} ms, p99 ${GLANCE.list25.p99} ms`, `p99 < ${TARGETS.list25P99Ms} ms`, verdict(l25.p99_ms < TARGETS.list25P99Ms)],
     [`list ?limit=1000 (${round(l1000.body_bytes / 1000, 0)} KB)`, `p50 ${l1000.p50_ms} ms, p99 ${l1000.p99_ms} ms`, `p50 ${GLANCE.list1000.p50} ms, p99 ${GLANCE.list1000.p99} ms`, '', ''],
@@ -175,6 +178,38 @@ function table(r: Results): string {
   ];
   const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
   return renderTable(`glance-ts benchmark, ${r.env.date_utc}, ${r.env.ncpu} CPUs; ${fill}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows);
+}
+
+const importSeries = (i: ImportResults) => [i.glance_direct, i.web_download, ...(i.copy_image ? [i.copy_image] : [])];
+
+function importRows(i: ImportResults, b: Baselines): Row[] {
+  // Peak RSS, and CPU seconds of the server beside everyone else's (on a shared machine, the noise).
+  const rssRow = (s: { rss_peak_kb: number; phase: PhaseStats }): Row => [
+    '  npm start tree RSS peak (CPU s: server / others)',
+    `${mib(s.rss_peak_kb)} (${s.phase.cpu_s.server} / ${s.phase.cpu_s.other_processes})`,
+    '',
+    `< 300 MB (${round(TARGETS.uploadRssBytes / 1048576, 0)} MiB)`,
+    verdict(s.rss_peak_kb * 1024 < TARGETS.uploadRssBytes),
+  ];
+  const gd = i.glance_direct;
+  const wd = i.web_download;
+  const cp = i.copy_image;
+  return [
+    [`import glance-direct (create + PUT /stage + POST /import → active)`, `${gd.median_s} s = ${gd.median_MBps} MB/s (stage ${round(median(gd.stage_s))} s, import ${round(median(gd.import_s))} s)`, '', '', ''],
+    ['  vs upload (create + PUT /file)', pct(gd.of_upload), '', `>= ${pct(TARGETS.importOfUpload)}`, verdict(gd.of_upload >= TARGETS.importOfUpload)],
+    rssRow(gd),
+    ['import web-download source: curl from the static server', `${i.source_curl.median_s} s = ${i.source_curl.median_MBps} MB/s`, '', '(info)', ''],
+    [`import web-download (create + POST /import → active)`, `${wd.median_s} s = ${wd.median_MBps} MB/s`, '', '', ''],
+    ['  vs upload (create + PUT /file)', pct(wd.of_upload), '', `>= ${pct(TARGETS.importOfUpload)}`, verdict(wd.of_upload >= TARGETS.importOfUpload)],
+    rssRow(wd),
+    ...(cp
+      ? ([
+          [`import copy-image into a second file store (→ in stores)`, `${cp.median_s} s = ${cp.median_MBps} MB/s`, '', '', ''],
+          ['  vs serial hashing limit', pct(cp.of_hash_serial), '', `>= ${pct(TARGETS.copyOfHashLimit)} (${b.hash_serial_s} s)`, verdict(cp.of_hash_serial >= TARGETS.copyOfHashLimit)],
+          rssRow(cp),
+        ] as Row[])
+      : ([[`import copy-image into store ${COPY_STORE_ID}`, 'not available (not in /v2/info/import)', '', `>= ${pct(TARGETS.copyOfHashLimit)} of hashing limit`, '']] as Row[])),
+  ];
 }
 
 function s3Rows(s: S3Results): Row[] {
@@ -201,12 +236,14 @@ interface Results {
   rss: { idle_kb: number; upload_peak_kb: number; download_peak_kb: number; create_peak_kb: number; list_peak_kb: number };
   /** Per phase: wall time, peak RSS, CPU seconds of server / DB / this client / other processes (noise). */
   phases: Record<'idle' | 'upload' | 'download' | 'create' | 'list_fill' | 'list', PhaseStats>;
+  /** glance-direct, web-download and copy-image of the same file, beside the PUT /file upload. */
+  imports: ImportResults;
   /** Null with BENCH_S3=0. */
   s3: S3Results | null;
   targets_met: Record<string, boolean>;
 }
 
-async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<Results> {
+async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourcePort: number): Promise<Results> {
   const env = {
     date_utc: new Date().toISOString(),
     ncpu: os.cpus().length,
@@ -241,6 +278,16 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<R
   const downMedian = median(down.result.runs.map((d) => d.seconds));
   const md5Ok = (await downloadMd5(server.url, downId)) === baselines.md5;
   log(`  median ${round(downMedian)} s = ${MB(bytes, downMedian)} MB/s, downloaded md5 ${md5Ok ? 'matches' : 'DIFFERS'}`);
+
+  // The same file through interoperable import; copy-image copies the uploaded images.
+  const source = await startWebSource(file, webSourcePort);
+  let imports: ImportResults;
+  try {
+    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
+    imports = await benchImports(server, source, file, bytes, limits, up.result.map((u) => u.id), settings.runs, log);
+  } finally {
+    source.stop();
+  }
   const agent = keepAliveAgent(1);
   for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
   agent.destroy();
@@ -300,18 +347,24 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null): Promise<R
     list: { fill, queries: list.result, name_query_hits_ok: list.result[2].images_returned === 1 },
     rss,
     phases,
+    imports,
     s3,
     targets_met: {
       upload_at_least_80pct_of_serial_hashing_limit: upload.of_hash_serial >= TARGETS.uploadOfHashLimit,
       download_at_least_70pct_of_cat: download.of_cat >= TARGETS.downloadOfCat,
       list_limit25_p99_under_50ms: l25.p99_ms < TARGETS.list25P99Ms,
       upload_rss_under_300MB: rss.upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
+      glance_direct_at_least_90pct_of_upload: imports.glance_direct.of_upload >= TARGETS.importOfUpload,
+      web_download_at_least_90pct_of_upload: imports.web_download.of_upload >= TARGETS.importOfUpload,
+      ...(imports.copy_image && { copy_image_at_least_80pct_of_serial_hashing_limit: imports.copy_image.of_hash_serial >= TARGETS.copyOfHashLimit }),
+      imports_rss_under_300MB: importSeries(imports).every((s) => s.rss_peak_kb * 1024 < TARGETS.uploadRssBytes),
       ...(s3 && {
         s3_upload_at_least_80pct_of_direct: s3.service_upload.of_direct >= TARGETS.s3OfDirect,
         s3_download_at_least_80pct_of_direct: s3.service_download.of_direct >= TARGETS.s3OfDirect,
         s3_upload_rss_under_300MB: s3.rss_upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
       }),
-      data_verified: up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok && (!s3 || (s3.service_upload.checksums_ok && s3.service_download.md5_ok)),
+      data_verified:
+        up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok && importSeries(imports).every((s) => s.checksums_ok) && (!s3 || (s3.service_upload.checksums_ok && s3.service_download.md5_ok)),
       answers_verified: listOk && Object.keys(create.result.errors).length === 0,
     },
   };
@@ -332,9 +385,13 @@ async function main(): Promise<number> {
   const withS3 = settings.s3 && !probe;
   ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS), ...(withS3 ? CEPH : [])]);
   const rgw = withS3 ? await startRgw() : null;
+  // The port web-download's source server will listen on, allowed in the server's [import_filtering_opts].
+  const webSourcePort = await freePort();
   let server: BenchServer;
   try {
-    server = await startBenchServer(log, rgw ? (dir) => s3StoreConfig(rgw, dir) : undefined);
+    server = probe
+      ? await startBenchServer(log)
+      : await startBenchServer(log, (dir) => benchStoresConfig(dir, rgw ? [s3Backend(rgw)] : []), importFilteringConfig(webSourcePort));
   } catch (err) {
     await rgw?.stop();
     throw err;
@@ -346,7 +403,7 @@ async function main(): Promise<number> {
   }
   try {
     if (probe) return await runProbe(server, OUT_DIR, process.argv.slice(2).filter((a) => a !== '--probe'));
-    const results = await bench(server, rgw);
+    const results = await bench(server, rgw, webSourcePort);
     mkdirSync(OUT_DIR, { recursive: true });
     const out = path.join(OUT_DIR, 'results.json');
     writeFileSync(out, JSON.stringify(results, null, 1) + '\n');

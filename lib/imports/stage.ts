@@ -5,7 +5,7 @@
 // the console's (lib/uploads/staging.ts), so the sweeper, the node repair and
 // the import find it the same way. Any failure (size cap, hang-up, full disk)
 // leaves nothing staged and the image queued.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { Conflict, NotFound } from '@/lib/errors';
@@ -79,17 +79,37 @@ export async function writeStaged(id: string, input: StageInput): Promise<number
   await store.create({ id, size: undefined, offset: 0, metadata: { ...STAGE_METADATA }, creation_date: new Date().toISOString() } as never);
   const fh = await open(stagedPath(id), 'r+');
   let size = 0;
+  // The socket's chunks (64 KiB) gathered into one writev per MiB: a sixteenth of the system calls, no copy.
+  // No fsync, as PUT /file's store and the console's staging: a process killed later loses nothing.
+  let batch: Uint8Array[] = [];
+  let batched = 0;
+  const flush = async () => {
+    await writeAll(fh, batch, batched, size - batched);
+    batch = [];
+    batched = 0;
+  };
   try {
     for await (const chunk of input.body) {
       size += chunk.byteLength;
       if (size > cap) throw new SizeLimitExceeded();
-      let done = 0;
-      while (done < chunk.byteLength) done += (await fh.write(chunk, done, chunk.byteLength - done)).bytesWritten;
+      batch.push(chunk);
+      batched += chunk.byteLength;
+      if (batched >= WRITE_BATCH) await flush();
     }
-    await fh.sync();
+    if (batched > 0) await flush();
   } finally {
     await fh.close();
   }
   await store.declareUploadLength(id, size);
   return size;
+}
+
+const WRITE_BATCH = 1 << 20;
+
+/** `chunks` (`length` bytes) at `position`, however many calls it takes. */
+async function writeAll(fh: FileHandle, chunks: Uint8Array[], length: number, position: number): Promise<void> {
+  const { bytesWritten } = await fh.writev(chunks, position);
+  if (bytesWritten === length) return;
+  const rest = Buffer.concat(chunks).subarray(bytesWritten); // a short write: rare, only then copied
+  for (let done = 0; done < rest.byteLength; ) done += (await fh.write(rest, done, rest.byteLength - done, position + bytesWritten + done)).bytesWritten;
 }

@@ -12,8 +12,8 @@ export async function* readLocation(store: StoreDriver, location: string, size: 
   const abort = new AbortController();
   const queue: Uint8Array[] = [];
   let reader: (() => void) | null = null;
-  // The copyTo write waiting for room (an object: closures assign it).
-  const paused: { done: ((err?: Error | null) => void) | null } = { done: null };
+  // The copyTo writes waiting for room: a driver may have several in flight (the file store: one per send buffer).
+  const paused: ((err?: Error | null) => void)[] = [];
   let finished = false;
   let failure: unknown = null;
   const wake = () => {
@@ -26,7 +26,7 @@ export async function* readLocation(store: StoreDriver, location: string, size: 
       queue.push(Buffer.from(chunk));
       wake();
       if (queue.length < QUEUED) done();
-      else paused.done = done;
+      else paused.push(done);
     },
   };
   const reading = store.copyTo(location, { start: 0, end: size - 1 }, sink, abort.signal).then(
@@ -37,11 +37,8 @@ export async function* readLocation(store: StoreDriver, location: string, size: 
     for (;;) {
       const chunk = queue.shift();
       if (chunk) {
-        const release = paused.done;
-        if (release && queue.length < QUEUED) {
-          paused.done = null;
-          release();
-        }
+        // Room again: every paused write goes on (each holds one of the driver's few buffers, so memory stays bounded).
+        if (queue.length < QUEUED) for (const done of paused.splice(0)) done();
         yield chunk;
       } else if (finished) {
         if (failure) throw failure;
@@ -53,7 +50,7 @@ export async function* readLocation(store: StoreDriver, location: string, size: 
   } finally {
     if (!finished) {
       abort.abort(new Error('copy stopped'));
-      paused.done?.(new Error('copy stopped'));
+      for (const done of paused.splice(0)) done(new Error('copy stopped'));
       await reading;
     }
   }

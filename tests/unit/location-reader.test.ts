@@ -1,6 +1,6 @@
 // readLocation over a real filesystem store: the bytes of a stored file,
 // intact even when the reader keeps every chunk (the store reuses its read
-// buffers), a reader that stops early ends the read, a missing file fails.
+// buffers) or slower than the store, a reader that stops early ends the read, a missing file fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,25 @@ test('every byte, in chunks the reader may keep', async () => {
     for await (const chunk of readLocation(store, location, data.length)) kept.push(chunk);
     assert.ok(kept.length > 3, 'more chunks than the store has read buffers');
     assert.ok(Buffer.concat(kept).equals(data));
+  } finally {
+    done();
+  }
+});
+
+test('a reader slower than the store gets every byte: writes the store has in flight while the queue is full all go on', async () => {
+  // The store keeps one write in flight per read buffer; a slow reader (hashing, as copy-image) must not lose one of them.
+  const { store, data, location, done } = storeWithFile(24 * 1048576 + 3);
+  try {
+    const seen: Uint8Array[] = [];
+    const read = (async () => {
+      for await (const chunk of readLocation(store, location, data.length)) {
+        seen.push(chunk);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    const stuck = new Promise((_, reject) => setTimeout(() => reject(new Error(`stuck after ${seen.length} chunks`)), 20_000).unref());
+    await Promise.race([read, stuck]);
+    assert.ok(Buffer.concat(seen).equals(data));
   } finally {
     done();
   }

@@ -42,8 +42,11 @@ function commOf(pid: number): string {
   }
 }
 
-/** `storeConfig`: the [glance_store] lines (and any sections they need) for the store directory; default: that directory alone. */
-export async function startBenchServer(log: (m: string) => void = console.log, storeConfig?: (storeDir: string) => string): Promise<BenchServer> {
+/**
+ * `storeConfig`: the [glance_store] lines (and any sections they need) for the store directory; default: that directory alone.
+ * `extra`: further glance-api.conf sections (the import filtering that lets web-download reach the bench's source).
+ */
+export async function startBenchServer(log: (m: string) => void = console.log, storeConfig?: (storeDir: string) => string, extra?: string): Promise<BenchServer> {
   const base = process.env.BENCH_DIR || os.tmpdir();
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(path.join(base, 'glance-bench-'));
@@ -51,7 +54,7 @@ export async function startBenchServer(log: (m: string) => void = console.log, s
   mkdirSync(storeDir);
   const port = await freePort();
   // data_dir in the temp dir: the embedded MariaDB (stock settings, as for an operator) lives there.
-  const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: storeConfig ? storeConfig(storeDir) : `filesystem_store_datadir = ${storeDir}` });
+  const configFile = writeLoopbackConfig(dir, { port, flavor: 'noauth', store: storeConfig ? storeConfig(storeDir) : `filesystem_store_datadir = ${storeDir}`, extra });
   const serverLog = path.join(dir, 'server.log');
   const out = openSync(serverLog, 'a');
   const npm = spawn('npm', ['start', '--', '--config-file', configFile], { cwd: ROOT, stdio: ['ignore', out, out] });

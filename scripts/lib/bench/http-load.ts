@@ -134,12 +134,12 @@ export async function sequentialGets(base: string, path: string, n: number): Pro
   };
 }
 
-/** PUT the file with curl (-T streams it; --data-binary @file would read it all into memory first). */
-export async function curlUpload(base: string, id: string, file: string, headers: string[] = []): Promise<{ http: string; seconds: number }> {
+/** PUT the file (to /file, or /stage for glance-direct) with curl (-T streams it; --data-binary @file would read it all into memory first). */
+export async function curlUpload(base: string, id: string, file: string, headers: string[] = [], target: 'file' | 'stage' = 'file'): Promise<{ http: string; seconds: number }> {
   const r = await timeCommand('curl', [
     '-sS', '--max-time', CURL_MAX_TIME, '-T', file, '-X', 'PUT', '-H', 'Content-Type: application/octet-stream', '-H', 'Expect:',
     ...headers.flatMap((h) => ['-H', h]),
-    '-o', '/dev/null', '-w', '%{http_code}', `${base}/v2/images/${id}/file`,
+    '-o', '/dev/null', '-w', '%{http_code}', `${base}/v2/images/${id}/${target}`,
   ]);
   return { http: r.stdout.trim(), seconds: r.seconds };
 }

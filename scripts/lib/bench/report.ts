@@ -20,6 +20,10 @@ export const TARGETS = {
   uploadRssBytes: 300e6,
   /** S3 (issue 11): through the service at least this share of a direct client's throughput. */
   s3OfDirect: 0.8,
+  /** Import (issue 12): glance-direct and web-download at least this share of PUT /file's throughput. */
+  importOfUpload: 0.9,
+  /** copy-image into a second file store: this share of the serial hashing limit, as the upload. */
+  copyOfHashLimit: 0.8,
 };
 
 export type Row = [what: string, ours: string, glance: string, target: string, verdict: string];

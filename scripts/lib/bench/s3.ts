@@ -24,25 +24,23 @@ export const S3_BUCKET = 'glance-bench';
 const PART_MB = 5;
 const PARTS_IN_FLIGHT = 3;
 
-/** The multi-store lines that put an s3 store `ceph` on the private RGW beside the default file store. */
-export function s3StoreConfig(rgw: PrivateCephRgw, fileStoreDir: string): string {
-  return [
-    'default_backend = fast',
-    '[DEFAULT]',
-    `enabled_backends = fast:file, ${S3_STORE_ID}:s3`,
-    '[fast]',
-    `filesystem_store_datadir = ${fileStoreDir}`,
-    `[${S3_STORE_ID}]`,
-    `s3_store_host = ${rgw.endpoint}`,
-    `s3_store_access_key = ${rgw.accessKey}`,
-    `s3_store_secret_key = ${rgw.secretKey}`,
-    `s3_store_region_name = ${rgw.region}`,
-    `s3_store_bucket = ${S3_BUCKET}`,
-    's3_store_create_bucket_on_put = true',
-    's3_store_bucket_url_format = path',
-    `s3_store_large_object_chunk_size = ${PART_MB}`,
-    `s3_store_thread_pools = ${PARTS_IN_FLIGHT}`,
-  ].join('\n');
+/** The s3 store `ceph` on the private RGW, one backend of the bench's multi-store config (imports.ts). */
+export function s3Backend(rgw: PrivateCephRgw): { id: string; type: string; lines: string[] } {
+  return {
+    id: S3_STORE_ID,
+    type: 's3',
+    lines: [
+      `s3_store_host = ${rgw.endpoint}`,
+      `s3_store_access_key = ${rgw.accessKey}`,
+      `s3_store_secret_key = ${rgw.secretKey}`,
+      `s3_store_region_name = ${rgw.region}`,
+      `s3_store_bucket = ${S3_BUCKET}`,
+      's3_store_create_bucket_on_put = true',
+      's3_store_bucket_url_format = path',
+      `s3_store_large_object_chunk_size = ${PART_MB}`,
+      `s3_store_thread_pools = ${PARTS_IN_FLIGHT}`,
+    ],
+  };
 }
 
 export interface S3Results {
