@@ -5,13 +5,7 @@
 // s3_store_large_object_chunk_size). Credentials stay in the configuration:
 // never in a location, a response or a log line.
 import { open } from 'node:fs/promises';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { BackendConfig, S3BackendConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
 import {
@@ -26,12 +20,10 @@ import {
 } from './driver';
 import { StorageFull, storageError, StorageUnavailable } from './errors';
 import { IngestPipeline, type ContentObserver } from './ingest';
-import { createClient } from './s3/client';
-import { copyRange } from './s3/download';
 import { describe, isMissing, storeError, type Operation } from './s3/errors';
 import { buildLocation, parseLocation, sameService, sameTransport, schemeOf, serviceOf } from './s3/location';
 import { configProblem, MiB } from './s3/options';
-import { abortMultipartUploads, ObjectUpload } from './s3/upload';
+import type * as Sdk from './s3/sdk';
 
 /** S3's limit on the parts of one multipart upload (glance_store's MAX_PART_NUM). */
 const MAX_PARTS = 10_000;
@@ -39,6 +31,10 @@ const MAX_PARTS = 10_000;
 const VERIFY_TIMEOUT_MS = 5_000;
 /** adopt() reads the staged file in chunks of this size. */
 const READ_CHUNK = 1 * MiB;
+
+/** The SDK side of the driver, imported when an s3 store is first used (see s3/sdk.ts). */
+let sdkModule: Promise<typeof Sdk> | null = null;
+const loadSdk = () => (sdkModule ??= import('./s3/sdk'));
 
 export class S3Store implements StoreDriver {
   readonly type = 's3' as const;
@@ -60,10 +56,11 @@ export class S3Store implements StoreDriver {
     this.cfg = backend.s3;
   }
 
-  /** Built on first use, after verify() has checked the options it needs (the CA bundle is read here). */
-  private get client(): S3Client {
-    this.clientInstance ??= createClient(this.id, this.cfg);
-    return this.clientInstance;
+  /** The SDK and the client, built on first use after verify() has checked the options (the CA bundle is read here). */
+  private async s3(): Promise<{ sdk: typeof Sdk; client: S3Client }> {
+    const sdk = await loadSdk();
+    this.clientInstance ??= sdk.createClient(this.id, this.cfg);
+    return { sdk, client: this.clientInstance };
   }
 
   owns(location: string): boolean {
@@ -92,7 +89,8 @@ export class S3Store implements StoreDriver {
     const problem = configProblem(this.section, this.cfg);
     if (problem) throw new StoreConfigError(problem);
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket }), { abortSignal: AbortSignal.timeout(VERIFY_TIMEOUT_MS) });
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.HeadBucketCommand({ Bucket: this.cfg.bucket }), { abortSignal: AbortSignal.timeout(VERIFY_TIMEOUT_MS) });
       this.bucketReady = true;
     } catch (err) {
       const where = { store: this.id, section: this.section, bucket: this.cfg.bucket, error: describe(err) };
@@ -112,7 +110,8 @@ export class S3Store implements StoreDriver {
   private async ensureBucket(imageId: string): Promise<void> {
     if (this.bucketReady) return;
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket }));
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.HeadBucketCommand({ Bucket: this.cfg.bucket }));
     } catch (err) {
       if (!isMissing(err)) throw this.failed('write', err, imageId);
       if (!this.cfg.createBucketOnPut) {
@@ -134,7 +133,8 @@ export class S3Store implements StoreDriver {
    */
   private async createBucket(imageId: string): Promise<void> {
     try {
-      await this.client.send(new CreateBucketCommand({ Bucket: this.cfg.bucket }));
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.CreateBucketCommand({ Bucket: this.cfg.bucket }));
       logger.info({ store: this.id, bucket: this.cfg.bucket }, 'created the S3 bucket (s3_store_create_bucket_on_put)');
     } catch (err) {
       // Another node created it first.
@@ -159,8 +159,9 @@ export class S3Store implements StoreDriver {
     if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
     await this.ensureBucket(imageId);
     const partSize = this.partSizeFor(opts.expectedSize);
-    const upload = new ObjectUpload(
-      this.client,
+    const { sdk, client } = await this.s3();
+    const upload = new sdk.ObjectUpload(
+      client,
       this.cfg.bucket,
       imageId,
       { partSize, queueSize: this.cfg.threadPools },
@@ -216,7 +217,8 @@ export class S3Store implements StoreDriver {
 
   async copyTo(location: string, range: { start: number; end: number }, sink: ChunkSink, signal: AbortSignal): Promise<void> {
     try {
-      await copyRange(this.client, this.objectOf(location), range, sink, signal);
+      const { sdk, client } = await this.s3();
+      await sdk.copyRange(client, this.objectOf(location), range, sink, signal);
     } catch (err) {
       if (signal.aborted) throw err;
       throw this.failed('read', err);
@@ -227,7 +229,8 @@ export class S3Store implements StoreDriver {
   async readable(location: string): Promise<boolean> {
     const { bucket, key } = this.objectOf(location);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (err) {
       if (isMissing(err)) return false;
@@ -243,7 +246,8 @@ export class S3Store implements StoreDriver {
   async detach(location: string, imageId: string): Promise<DetachedData | null> {
     const { bucket, key } = this.objectOf(location);
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.HeadObjectCommand({ Bucket: bucket, Key: key }));
       return { location, aside: null };
     } catch (err) {
       if (isMissing(err)) return null;
@@ -266,7 +270,8 @@ export class S3Store implements StoreDriver {
   async remove(location: string): Promise<void> {
     const { bucket, key } = this.objectOf(location);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      const { sdk, client } = await this.s3();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
       if (isMissing(err)) return;
       throw this.failed('delete', err, key);
@@ -276,7 +281,8 @@ export class S3Store implements StoreDriver {
   /** The multipart uploads an interrupted upload of the image left (its parts), aborted. */
   async removePartial(imageId: string): Promise<void> {
     try {
-      const n = await abortMultipartUploads(this.client, this.cfg.bucket, imageId);
+      const { sdk, client } = await this.s3();
+      const n = await sdk.abortMultipartUploads(client, this.cfg.bucket, imageId);
       if (n > 0) logger.info({ store: this.id, imageId, uploads: n }, 'aborted the multipart uploads of an interrupted upload');
     } catch (err) {
       if (isMissing(err)) return; // no bucket, no parts

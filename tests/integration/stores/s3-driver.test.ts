@@ -165,9 +165,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-/** Sockets of the store's client that carry a request or response right now. */
+/** Sockets of the store's client (built by its first operation) that carry a request or response right now. */
 function socketsInUse(s: S3Store): number {
-  const client = (s as unknown as { client: S3Client }).client;
+  const client = (s as unknown as { clientInstance: S3Client }).clientInstance;
   const handler = client.config.requestHandler as unknown as { httpHandlerConfigs(): { httpAgent?: { sockets: Record<string, unknown[]> } } };
   const agent = handler.httpHandlerConfigs().httpAgent;
   return Object.values(agent?.sockets ?? {}).reduce((n, list) => n + list.length, 0);
