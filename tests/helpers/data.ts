@@ -156,3 +156,23 @@ export function serverPid(server: TestServer): number {
   }
   throw new Error(`no process found for ${server.configFile}`);
 }
+
+/** Waits until the process `pid` is gone (after a kill). */
+export function waitForExit(pid: number, what = 'the process to die'): Promise<true> {
+  return waitFor(what, async () => {
+    try {
+      process.kill(pid, 0);
+      return undefined;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** kill -9 of a test server's process, as a crash would; then its handle is closed. */
+export async function killServer(server: TestServer): Promise<void> {
+  const pid = serverPid(server);
+  process.kill(pid, 'SIGKILL');
+  await waitForExit(pid, 'the server to die');
+  await server.stop();
+}

@@ -17,7 +17,7 @@ import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { call, client } from '../../helpers/http';
 import { getToken, readOpenrc } from '../../helpers/identity';
 import { consoleBrowser, sessionCookie } from '../../helpers/console';
-import { filesIn, md5, putHead, RawRequest, serverPid, waitFor } from '../../helpers/data';
+import { filesIn, md5, putHead, RawRequest, serverPid, waitFor, waitForExit } from '../../helpers/data';
 
 /** The longest a request may take to say the database is gone: the 2 s pool wait set below (for requests caught as it dies), and slack for a loaded machine. */
 const BOUND_MS = 4000;
@@ -59,14 +59,7 @@ after(async () => {
 async function killMariaDb(): Promise<void> {
   const pid = mariadb.pid!;
   process.kill(pid, 'SIGKILL');
-  await waitFor('mariadbd to die', async () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  });
+  await waitForExit(pid, 'mariadbd to die');
 }
 
 /** The time `f` takes. */

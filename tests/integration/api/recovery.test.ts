@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
-import { events, filesIn, md5, putHead, RawRequest, serverPid, waitFor, waitForStatus } from '../../helpers/data';
+import { events, filesIn, md5, putHead, RawRequest, serverPid, waitFor, waitForExit, waitForStatus } from '../../helpers/data';
 
 const servers: TestServer[] = [];
 
@@ -32,14 +32,7 @@ test('kill -9 during an upload: after restart the image is queued, the partial f
 
   const pid = serverPid(first);
   process.kill(pid, 'SIGKILL');
-  await waitFor('the server to die', async () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  });
+  await waitForExit(pid, 'the server to die');
   req.destroy();
   assert.equal((await first.query<{ status: string }>('SELECT status FROM images WHERE id = ?', [img.id]))[0].status, 'saving');
   assert.deepEqual(filesIn(images), [partial], 'the crash left the partial file behind');

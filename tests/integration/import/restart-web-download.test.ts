@@ -14,7 +14,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
-import { md5, serverPid, sha512, waitFor } from '../../helpers/data';
+import { killServer, md5, sha512, waitFor } from '../../helpers/data';
 
 const DATA = new Uint8Array(randomBytes(16 * 1048576));
 /** Sent before the source stalls: more than one of the store's 4 MiB write slots. */
@@ -64,19 +64,6 @@ const stagedOf = (s: TestServer, id: string) => {
   return existsSync(d) ? readdirSync(d).filter((f) => f.startsWith(id)) : [];
 };
 
-async function kill9(s: TestServer): Promise<void> {
-  const pid = serverPid(s);
-  process.kill(pid, 'SIGKILL');
-  await waitFor('the server to die', async () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  });
-  await s.stop();
-}
 
 /** POST /import of `path`, stalled mid-body; kill -9 once the store has its partial file; restart on the same database and dirs. */
 async function importKilledMidDownload(path_: string): Promise<{ id: string; next: TestServer }> {
@@ -89,7 +76,7 @@ async function importKilledMidDownload(path_: string): Promise<{ id: string; nex
   const partialSize = () => storedOf(s, img.id).filter((f) => f.endsWith('.partial')).map((f) => statSync(path.join(s.dir, 'images', f)).size)[0] ?? 0;
   await waitFor('the download to be under way', async () => (headSent.has(path_) && partialSize() >= 4 * 1048576 ? true : undefined));
   assert.equal((await api.get(`/v2/images/${img.id}`)).json.status, 'importing');
-  await kill9(s);
+  await killServer(s);
   server = await startServer({ databaseUrl: s.databaseUrl, dir: s.dir, extraConfig: config() });
   return { id: img.id, next: server };
 }

@@ -11,7 +11,7 @@ import * as mariadb from 'mariadb';
 import { poolConfigFromUrl } from '../../../lib/db/url';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
-import { md5, RawRequest, serverPid, waitFor } from '../../helpers/data';
+import { md5, killServer, RawRequest, waitFor } from '../../helpers/data';
 
 const servers: TestServer[] = [];
 let dir: string | undefined;
@@ -38,19 +38,6 @@ async function restart(prev: TestServer): Promise<TestServer> {
   return next;
 }
 
-async function kill(s: TestServer): Promise<void> {
-  const pid = serverPid(s);
-  process.kill(pid, 'SIGKILL');
-  await waitFor('the server to die', async () => {
-    try {
-      process.kill(pid, 0);
-      return undefined;
-    } catch {
-      return true;
-    }
-  });
-  await s.stop();
-}
 
 /** SQL while the server is down (its own pool went with it). */
 async function sql(s: TestServer, query: string, params: unknown[]): Promise<void> {
@@ -88,7 +75,7 @@ test('killed mid-import with the staged data still there: the restarted node imp
   const data = new Uint8Array(randomBytes(2 * 1048576));
   const img = await api.create({ disk_format: 'raw', container_format: 'bare' });
   assert.equal((await api.put(`/v2/images/${img.id}/stage`, data, OCTETS)).status, 204);
-  await kill(first);
+  await killServer(first);
   const task = await interruptedImport(first, img.id);
 
   const second = await restart(first);
@@ -106,7 +93,7 @@ test('killed after the staged file was moved but before the commit: the task fai
   const api = client(s.url);
   const img = await api.create({ disk_format: 'raw', container_format: 'bare' });
   assert.equal((await api.put(`/v2/images/${img.id}/stage`, new Uint8Array(randomBytes(4096)), OCTETS)).status, 204);
-  await kill(s);
+  await killServer(s);
   const task = await interruptedImport(s, img.id);
   // The move into the store happened; the activation never committed.
   for (const f of stagedOf(s, img.id)) rmSync(path.join(staging(s), f));
@@ -134,7 +121,7 @@ test('a real kill -9 right after the import was accepted: resumed or failed clea
   const img = await api.create({ disk_format: 'raw', container_format: 'bare' });
   assert.equal((await api.put(`/v2/images/${img.id}/stage`, data, OCTETS)).status, 204);
   assert.equal((await api.post(`/v2/images/${img.id}/import`, importBody)).status, 202);
-  await kill(s);
+  await killServer(s);
   const next = await restart(s);
   const end = await waitFor('the import to end', async () => {
     const shown = (await client(next.url).get(`/v2/images/${img.id}`)).json;
@@ -161,7 +148,7 @@ test('a stage cut by a kill -9 leaves nothing staged and the image queued after 
   const req = new RawRequest(s.port, head);
   await req.write(randomBytes(1048576));
   await waitFor('staging to begin', async () => ((await api.get(`/v2/images/${img.id}`)).json.status === 'uploading' ? true : undefined));
-  await kill(s);
+  await killServer(s);
   req.destroy();
   const next = await restart(s);
   await waitFor('the image back to queued', async () => ((await client(next.url).get(`/v2/images/${img.id}`)).json.status === 'queued' ? true : undefined), 90_000);
