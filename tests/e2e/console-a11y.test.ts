@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from '../helpers/axe';
-import { dropFiles, gateChunks, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser';
+import { DESKTOP, dropFiles, gateChunks, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -105,6 +105,9 @@ test('axe finds no serious or critical violations on any console page', async ()
   await page.evaluate(() => document.querySelector('main')?.insertAdjacentHTML('beforeend', '<button type="button" id="axe-probe"></button>'));
   await assert.rejects(assertAccessible(page, 'images list with a nameless button (must fail)'), /button-name/);
   await page.evaluate(() => document.getElementById('axe-probe')?.remove());
+  await page.setViewportSize(PHONE);
+  await assertAccessible(page, 'images list on a phone');
+  await page.setViewportSize(DESKTOP);
 
   // An upload held mid-way, its card showing progress.
   const gate = await gateChunks(page, 2);
@@ -134,6 +137,12 @@ test('axe finds no serious or critical violations on any console page', async ()
   await page.goto(`${server.url}/dashboard/status-flow`);
   await page.getByTestId('status-flow-diagram').waitFor();
   await assertAccessible(page, 'status flow');
+  await page.setViewportSize(PHONE);
+  await assertAccessible(page, 'status flow on a phone');
+  // The keyboard scrolls the diagram sideways (its region takes focus).
+  await page.getByTestId('status-flow-scroll').focus();
+  await page.keyboard.press('ArrowRight');
+  await eventually('the diagram to scroll', async () => ((await page.getByTestId('status-flow-scroll').evaluate((el) => el.scrollLeft)) > 0 ? true : undefined));
   releaseSlow();
   await page.close();
   browser.takeErrors(); // the cancelled upload's aborted requests
@@ -197,7 +206,7 @@ test('keyboard: Tab reaches every action of the list and the image page, each wi
   await page.goto(`${server.url}/dashboard/images/${img.id}`);
   await page.getByTestId('copy-to-store').waitFor();
   const detail = await tabThrough(page, 'image page', 250);
-  for (const want of ['Skip to content', 'Deactivate', 'Protect', 'Delete', 'Copy checksum', 'Copy id', 'Save changes', 'bulk']) {
+  for (const want of ['Skip to content', 'Deactivate', 'Protect', 'Delete', 'Copy checksum', 'Copy id', 'Save changes', 'bulk', 'Status flow diagram']) {
     assert.ok(detail.some((s) => s === want || s.startsWith(want)), `the image page's “${want}” is reached by Tab: ${detail.join(' | ')}`);
   }
   await screenshot(page, 'a11y-detail-focus');
