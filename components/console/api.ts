@@ -35,6 +35,8 @@ export interface ImagePage {
   next?: string;
   /** Per image id: what the server's policy lets the signed-in user do. */
   allowed: Record<string, ImageActions>;
+  /** Owner project id -> name where the server may tell the caller (else the id is shown). */
+  projectNames?: Record<string, string>;
 }
 
 import type { ImageActions } from '@/lib/policy';

@@ -14,6 +14,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { CopyButton } from './copy-button';
 import { CopyToStore } from './copy-to-store';
 import { ImportProgress } from './import-progress';
+import { ProjectName } from './project-name';
 import { EditImageForm } from './edit-image';
 import { StatusBadge } from './status-badge';
 import { StatusFlowPanel } from './status-flow';
@@ -41,7 +42,7 @@ export function ImageDetailView({ id }: { id: string }) {
       </div>
     );
   }
-  const { image, members, stores, locations, events, allowed, imports, storeOptions } = detail.data;
+  const { image, members, stores, locations, events, allowed, imports, storeOptions, projectNames } = detail.data;
   const running = importRunning(imports.tasks, image.os_glance_importing_to_stores);
   // Copy to store: several stores, copy-image listed by /v2/info/import and allowed, an active image, stores left to copy to.
   const held = new Set([...(stores ?? []).map((s) => s.id), ...String(image.os_glance_importing_to_stores ?? '').split(',')]);
@@ -64,7 +65,7 @@ export function ImageDetailView({ id }: { id: string }) {
     ['os_hash_algo', image.os_hash_algo ?? '—'],
     ['os_hash_value', <span key="h" className="break-all">{image.os_hash_value ?? '—'}</span>, image.os_hash_value ?? undefined],
     ['os_hidden', String(image.os_hidden)],
-    ['owner', image.owner ?? '—'],
+    ['owner', <ProjectName key="o" id={image.owner} names={projectNames} />, image.owner ?? undefined],
     ['properties', customProperties(image).map(([k, v]) => `${k}='${v}'`).join(', ') || '—'],
     ['protected', String(image.protected)],
     ['schema', image.schema],
@@ -127,7 +128,7 @@ export function ImageDetailView({ id }: { id: string }) {
             {members.length === 0 ? (
               <p className="mt-1 text-sm text-slate-500">{image.visibility === 'shared' ? 'Not shared with any project yet.' : `Members apply to shared images; this one is ${image.visibility}.`}</p>
             ) : (
-              <ul className="mt-1 text-sm">{members.map((m) => <li key={m.member}><span className="font-mono">{m.member}</span> — {m.status}</li>)}</ul>
+              <ul className="mt-1 text-sm" data-testid="members">{members.map((m) => <li key={m.member}><ProjectName id={m.member} names={projectNames} /> — {m.status}</li>)}</ul>
             )}
           </section>
           {canCopy && (

@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import { DISK_FORMATS, IMAGE_STATUSES, VISIBILITIES } from '@/lib/images/constants';
 import { api, formatBytes, formatDate, TRANSIENT, type Image, type ImageActions, type ImagePage } from './api';
 import { ConfirmDialog } from './confirm-dialog';
+import { ProjectName } from './project-name';
 import { StatusBadge } from './status-badge';
 import { useImageActions } from './use-image-actions';
 
@@ -201,7 +202,7 @@ export function ImagesTable({ live = false }: { live?: boolean }) {
                 <td className="hidden px-3 py-2 lg:table-cell">{image.protected ? 'Yes' : 'No'}</td>
                 <td className="hidden px-3 py-2 uppercase md:table-cell">{image.disk_format ?? '—'}</td>
                 <td className="hidden whitespace-nowrap px-3 py-2 sm:table-cell">{formatBytes(image.size)}</td>
-                <td className="hidden max-w-[8rem] truncate px-3 py-2 font-mono text-xs xl:table-cell">{image.owner ?? '—'}</td>
+                <td className="hidden max-w-[10rem] truncate px-3 py-2 text-xs xl:table-cell" data-testid="owner-cell"><ProjectName id={image.owner} names={list.data?.projectNames} /></td>
                 <td className="hidden whitespace-nowrap px-3 py-2 lg:table-cell">{formatDate(image.created_at)}</td>
                 <td className="px-3 py-2">
                   <div className="flex flex-wrap justify-end gap-1">

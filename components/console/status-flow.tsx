@@ -49,7 +49,8 @@ export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow:
 
   return (
     <figure className="mt-4">
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white p-2">
+      {/* Focusable: on a phone the diagram scrolls sideways, and the keyboard must be able to scroll it too. */}
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white p-2" tabIndex={0} role="region" aria-label="Status flow diagram" data-testid="status-flow-scroll">
         <svg viewBox={`0 0 ${width} ${height}`} className="min-w-[640px] w-full" role="img" aria-labelledby="flow-title flow-desc" data-testid="status-flow-diagram">
           <title id="flow-title">Image status flow</title>
           <desc id="flow-desc">{flow.statuses.map((s) => `${s}: ${flow.counts[s] ?? 0} images, can go to ${flow.transitions[s].join(', ') || 'nothing'}`).join('. ')}</desc>

@@ -12,6 +12,7 @@ import { stores } from '@/lib/stores';
 import { withoutCredentials } from '@/lib/stores/location-display';
 import type { StoreOption } from '@/lib/uploads/store-choice';
 import { imageImports, type ImageImports } from './imports';
+import { visibleProjectNames } from './project-names';
 
 /** Who caused an event, by name where the identity directory knows it. */
 export interface TimelineActor {
@@ -52,6 +53,8 @@ export interface ImageDetail {
   imports: ImageImports;
   /** Which actions the policy allows this caller on this image (the console offers only those). */
   allowed: ImageActions;
+  /** Owner and member project id -> name, for the ids the caller may see named (the rest show as ids). */
+  projectNames: Record<string, string>;
 }
 
 /** id -> name for the users and projects of the given ids that the identity directory holds. */
@@ -108,5 +111,6 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
     storeOptions: all.multiStore ? all.all().map((s) => ({ id: s.id, description: s.description })) : null,
     imports: await imageImports(ctx, row),
     allowed: imageActions(ctx, row),
+    projectNames: await visibleProjectNames(ctx, [row.owner, ...row.members.map((m) => m.member)]),
   };
 }

@@ -11,8 +11,8 @@ export const dynamic = 'force-dynamic';
 
 export const GET = consoleRoute(async ({ req, ctx }) => {
   const query = req.nextUrl.searchParams;
-  const { allowed, ...page } = await consoleImageList(ctx, readListQuery(query));
-  return json({ ...imageListBody(page, query), allowed });
+  const { allowed, projectNames, ...page } = await consoleImageList(ctx, readListQuery(query));
+  return json({ ...imageListBody(page, query), allowed, projectNames });
 });
 
 export const POST = consoleRoute(async ({ req, ctx }) => json(await createImage(ctx, readCreate(await readJson(req))), 201));
