@@ -68,6 +68,11 @@ export interface ImageQuotas {
   imageProperty: number;
   imageTag: number;
   imageMember: number;
+  imageLocation: number;
+  /** user_storage_quota in bytes: a project's image data (size x locations); 0 = unlimited. */
+  userStorage: number;
+  /** use_keystone_limits: per-project unified limits replace user_storage_quota. */
+  useKeystoneLimits: boolean;
 }
 
 export interface IdentityConfig {
@@ -161,7 +166,20 @@ function parseQuotas(dflt: Section): ImageQuotas {
     imageProperty: quota('image_property_quota', 128),
     imageTag: quota('image_tag_quota', 128),
     imageMember: quota('image_member_quota', 128),
+    imageLocation: quota('image_location_quota', 10),
+    userStorage: storageQuota(last(dflt.user_storage_quota)),
+    useKeystoneLimits: bool('DEFAULT', 'use_keystone_limits', last(dflt.use_keystone_limits), false),
   };
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** Glance's user_storage_quota: digits, optionally followed by B, KB, MB, GB or TB (binary units), no spaces. */
+export function storageQuota(raw: string | undefined): number {
+  const v = (raw ?? '').trim() || '0';
+  const m = /^(\d+)((K|M|G|T)?B)?$/.exec(v);
+  if (!m) throw new ConfigError(`[DEFAULT] user_storage_quota must be a number optionally followed by B, KB, MB, GB or TB, got "${v}"`);
+  return Number(m[1]) * UNITS[m[2] ?? 'B'];
 }
 
 export function parseConfig(text: string, configFile: string | null, root = process.cwd()): GlanceConfig {

@@ -15,6 +15,7 @@ import { recordServingNode, releaseUpload } from '@/lib/nodes/upload-owners';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { changeStatus, moveIfAt, reasonOf } from '@/lib/images/status';
 import { getConfig } from '@/lib/config';
+import { assertImportLimits } from '@/lib/quotas/enforce';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { stores, type StoreDriver } from '@/lib/stores';
@@ -79,8 +80,11 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
   let source: ImportSource | null = null;
   try {
     if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
+    const fresh = task.status === 'pending';
     await run.begin();
     onBegun();
+    // Unified limits, checked once the image is marked as importing (as Glance); a resumed run was checked.
+    if (fresh) await assertImportLimits(actor, method.name, Number((await findLiveImage(imageId))?.size ?? 0));
     source = await open(method, { imageId, taskId, request: input.import_req, targets: targets.length });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
