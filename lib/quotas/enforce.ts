@@ -5,8 +5,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
 import { RequestEntityTooLarge } from '@/lib/errors';
-import { serviceId } from '@/lib/identity/catalog';
-import { effectiveLimits } from '@/lib/identity/limits';
+import { findLimits } from './limit-source';
 import { imageCountOf, stagingUsageOf, storageUsageOf, uploadingCountOf } from '@/lib/images/repository';
 
 export const IMAGE_SIZE_TOTAL = 'image_size_total';
@@ -42,7 +41,7 @@ function enabled(): boolean {
 
 /** The limits that apply to a project: its own, else the image service's registered default; missing = 0. */
 export async function projectLimits(projectId: string | null, names: readonly Resource[]): Promise<Map<string, number>> {
-  const found = await effectiveLimits(serviceId('image'), getConfig().identity.region, projectId, [...names]);
+  const found = await findLimits(projectId, [...names]);
   return new Map(names.map((n) => [n, found.get(n) ?? 0]));
 }
 

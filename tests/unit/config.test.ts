@@ -43,7 +43,7 @@ test("an empty file gives Glance's defaults", () => {
   assert.equal(c.keystoneAuthtoken, null);
   assert.equal(c.policyFile, null);
   assert.equal(c.maxRequestBodySize, 114688);
-  assert.deepEqual(c.quotas, { imageProperty: 128, imageTag: 128, imageMember: 128, imageLocation: 10, userStorage: 0, useKeystoneLimits: false });
+  assert.deepEqual(c.quotas, { imageProperty: 128, imageTag: 128, imageMember: 128, imageLocation: 10, userStorage: 0, useKeystoneLimits: false, osloLimit: { endpointId: null, endpointServiceType: null, endpointRegionName: null } });
   assert.equal(c.requireImageFormatMatch, true);
   assert.deepEqual(c.identity, {
     tokenExpiration: 3600,

@@ -116,3 +116,9 @@ test('image_size_cap still applies first when it is the smaller bound', async ()
     removeDir(s.dir);
   }
 });
+
+test('GET /v2/info/usage is {"usage": {}} without unified limits, as Glance', async () => {
+  const r = await api.get('/v2/info/usage');
+  assert.equal(r.status, 200);
+  assert.equal(r.text, '{"usage": {}}');
+});

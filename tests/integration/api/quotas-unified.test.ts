@@ -255,3 +255,35 @@ test('the openstack CLI manages them: registered limit create/list, limit create
   await openstack(['registered', 'limit', 'delete', reg.id]);
   assert.equal((await admin('GET', `/v3/registered_limits/${reg.id}`)).status, 404);
 });
+
+test('a glance-direct import over image_size_total: POST /import is accepted (delta 0), the task fails with Glance\'s text, the image is queued again', async () => {
+  const mine = (await admin('GET', `/v3/limits?project_id=${alpha.projectId}&resource_name=image_size_total`)).json.limits;
+  assert.equal((await admin('PATCH', `/v3/limits/${mine[0].id}`, { limit: { resource_limit: 0 } })).status, 200);
+  const img = await alphaApi.create({ name: 'imported', disk_format: 'raw', container_format: 'bare' });
+  assert.equal((await alphaApi.put(`/v2/images/${img.id}/stage`, new Uint8Array(1.5 * MiB), OCTETS)).status, 204);
+  const r = await alphaApi.post(`/v2/images/${img.id}/import`, { method: { name: 'glance-direct' } });
+  assert.equal(r.status, 202, r.text);
+  let task: { status: string; message: string } | undefined;
+  for (let i = 0; i < 100 && task?.status !== 'failure'; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    task = (await alphaApi.get(`/v2/images/${img.id}/tasks`)).json.tasks[0];
+  }
+  assert.equal(task?.status, 'failure');
+  assert.equal(
+    task?.message,
+    'The request returned a 413 Request Entity Too Large. This generally means that rate limiting or a quota threshold was breached.' +
+      `\n\nThe response body:\nProject ${alpha.projectId} is over a limit for [Resource image_size_total is over limit of 0 due to current usage 0 and delta 1]`,
+  );
+  const after = (await alphaApi.get(`/v2/images/${img.id}`)).json;
+  assert.equal(after.status, 'queued');
+  assert.equal(after.os_glance_import_task, undefined, 'the import lock is dropped');
+  // Once usage is over the limit, POST /import itself is refused (image_size_total, delta 0).
+  assert.equal((await admin('PATCH', `/v3/limits/${mine[0].id}`, { limit: { resource_limit: 1 } })).status, 200);
+  const big = await alphaApi.create({ name: 'big', disk_format: 'raw', container_format: 'bare' });
+  assert.equal((await alphaApi.put(`/v2/images/${big.id}/file`, new Uint8Array(1024), OCTETS)).status, 204);
+  assert.equal((await admin('PATCH', `/v3/limits/${mine[0].id}`, { limit: { resource_limit: 0 } })).status, 200);
+  await server.query('update images set size = ? where id = ?', [3 * MiB, big.id]);
+  const refused = await alphaApi.post(`/v2/images/${img.id}/import`, { method: { name: 'glance-direct' } });
+  assert.equal(refused.status, 413);
+  assert.equal(refused.text, overLimit(alpha.projectId, 'image_size_total', 0, 3, 0));
+});
