@@ -122,3 +122,21 @@ test('GET /v2/info/usage is {"usage": {}} without unified limits, as Glance', as
   assert.equal(r.status, 200);
   assert.equal(r.text, '{"usage": {}}');
 });
+
+test('an import is charged too (Glance charges set_data in its task): over what is left, the task fails and the image is queued again', async () => {
+  const held = await api.createWithData(new Uint8Array(6000).fill(4), { name: 'held', disk_format: 'raw', container_format: 'bare' });
+  const img = await api.create({ name: 'staged', disk_format: 'raw', container_format: 'bare' });
+  // Staging is not charged (as in Glance): only the import that makes it the image's data.
+  assert.equal((await api.put(`/v2/images/${img.id}/stage`, new Uint8Array(6000), OCTETS)).status, 204);
+  assert.equal((await api.post(`/v2/images/${img.id}/import`, { method: { name: 'glance-direct' } })).status, 202);
+  let task: { status: string; message: string } | undefined;
+  for (let i = 0; i < 100 && task?.status !== 'failure'; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    task = (await api.get(`/v2/images/${img.id}/tasks`)).json.tasks[0];
+  }
+  assert.equal(task?.status, 'failure');
+  assert.equal(task?.message, `The size of the data 6000 will exceed the limit. ${QUOTA - 6000} bytes remaining.`);
+  assert.equal(await statusOf(img.id), 'queued');
+  assert.deepEqual(storeFilesOf(img.id), []);
+  assert.equal((await api.del(`/v2/images/${held.id}`)).status, 204);
+});
