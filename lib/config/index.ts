@@ -68,6 +68,13 @@ export interface ImageQuotas {
   imageProperty: number;
   imageTag: number;
   imageMember: number;
+  imageLocation: number;
+  /** user_storage_quota in bytes: a project's image data (size x locations); 0 = unlimited. */
+  userStorage: number;
+  /** use_keystone_limits: per-project unified limits replace user_storage_quota. */
+  useKeystoneLimits: boolean;
+  /** [oslo_limit]: which endpoint's limits apply when they come from a delegated Keystone. */
+  osloLimit: { endpointId: string | null; endpointServiceType: string | null; endpointRegionName: string | null };
 }
 
 export interface IdentityConfig {
@@ -155,13 +162,31 @@ export function configFilePath(explicit?: string | null): string | null {
   return present ? candidate : null;
 }
 
-function parseQuotas(dflt: Section): ImageQuotas {
+function parseQuotas(dflt: Section, osloLimit: Section = {}): ImageQuotas {
   const quota = (key: string, fallback: number) => signedInt('DEFAULT', key, last(dflt[key]), fallback);
   return {
     imageProperty: quota('image_property_quota', 128),
     imageTag: quota('image_tag_quota', 128),
     imageMember: quota('image_member_quota', 128),
+    imageLocation: quota('image_location_quota', 10),
+    userStorage: storageQuota(last(dflt.user_storage_quota)),
+    useKeystoneLimits: bool('DEFAULT', 'use_keystone_limits', last(dflt.use_keystone_limits), false),
+    osloLimit: {
+      endpointId: str(osloLimit, 'endpoint_id') || null,
+      endpointServiceType: str(osloLimit, 'endpoint_service_type') || null,
+      endpointRegionName: str(osloLimit, 'endpoint_region_name') || null,
+    },
   };
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** Glance's user_storage_quota: digits, optionally followed by B, KB, MB, GB or TB (binary units), no spaces. */
+export function storageQuota(raw: string | undefined): number {
+  const v = (raw ?? '').trim() || '0';
+  const m = /^(\d+)((K|M|G|T)?B)?$/.exec(v);
+  if (!m) throw new ConfigError(`[DEFAULT] user_storage_quota must be a number optionally followed by B, KB, MB, GB or TB, got "${v}"`);
+  return Number(m[1]) * UNITS[m[2] ?? 'B'];
 }
 
 export function parseConfig(text: string, configFile: string | null, root = process.cwd()): GlanceConfig {
@@ -213,7 +238,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     policyFile: policyFileOf(last((doc.oslo_policy ?? {}).policy_file), configFile, baseDir),
     // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
     maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
-    quotas: parseQuotas(dflt),
+    quotas: parseQuotas(dflt, doc.oslo_limit),
     enabledImportMethods: listOpt(last(dflt.enabled_import_methods)) ?? DEFAULT_IMPORT_METHODS,
     taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),
     importFiltering: parseImportFiltering(doc.import_filtering_opts),
@@ -281,7 +306,13 @@ function parseAuthtoken(s: Section): KeystoneAuthtokenConfig | null {
 export function loadConfig(explicit?: string | null): GlanceConfig {
   const file = configFilePath(explicit);
   const text = file ? readFileSync(/*turbopackIgnore: true*/ file, 'utf8') : '';
-  return parseConfig(text, file);
+  const config = parseConfig(text, file);
+  const { useKeystoneLimits, osloLimit } = config.quotas;
+  // As oslo.limit: limits kept by another Keystone need the endpoint they belong to.
+  if (useKeystoneLimits && config.keystoneAuthtoken && !osloLimit.endpointId && !osloLimit.endpointServiceType) {
+    throw new ConfigError('[oslo_limit] endpoint_id (or endpoint_service_type) is required with use_keystone_limits and [keystone_authtoken]');
+  }
+  return config;
 }
 
 let cached: GlanceConfig | null = null;

@@ -16,6 +16,7 @@ export interface RemoteToken {
 const cache = new Map<string, { token: RemoteToken | null; until: number }>();
 const MAX_CACHE = 10_000;
 let serviceToken: { value: string; expiresAt: number } | null = null;
+let systemToken: { value: string; expiresAt: number } | null = null;
 
 function v3(authUrl: string): string {
   return /\/v3$/.test(authUrl) ? authUrl : `${authUrl}/v3`;
@@ -23,21 +24,32 @@ function v3(authUrl: string): string {
 
 async function getServiceToken(conf: KeystoneAuthtokenConfig, force = false): Promise<string> {
   if (!force && serviceToken && serviceToken.expiresAt - 60_000 > Date.now()) return serviceToken.value;
+  serviceToken = await issueServiceToken(conf, { project: { name: conf.projectName, domain: { name: conf.projectDomainName } } });
+  return serviceToken.value;
+}
+
+/** A system-scoped token of the service user (oslo.limit reads every project's limits with one). */
+async function getSystemToken(conf: KeystoneAuthtokenConfig, force = false): Promise<string> {
+  if (!force && systemToken && systemToken.expiresAt - 60_000 > Date.now()) return systemToken.value;
+  systemToken = await issueServiceToken(conf, { system: { all: true } });
+  return systemToken.value;
+}
+
+async function issueServiceToken(conf: KeystoneAuthtokenConfig, scope: object): Promise<{ value: string; expiresAt: number }> {
   const res = await fetch(`${v3(conf.authUrl)}/auth/tokens?nocatalog`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
       auth: {
         identity: { methods: ['password'], password: { user: { name: conf.username, password: conf.password, domain: { name: conf.userDomainName } } } },
-        scope: { project: { name: conf.projectName, domain: { name: conf.projectDomainName } } },
+        scope,
       },
     }),
   });
   const value = res.headers.get('x-subject-token');
   const body = (await res.json().catch(() => null)) as { token?: { expires_at?: string } } | null;
   if (res.status !== 201 || !value) throw new Error(`service authentication against ${conf.authUrl} failed with HTTP ${res.status}`);
-  serviceToken = { value, expiresAt: Date.parse(body?.token?.expires_at ?? '') || Date.now() + 3_600_000 };
-  return value;
+  return { value, expiresAt: Date.parse(body?.token?.expires_at ?? '') || Date.now() + 3_600_000 };
 }
 
 async function fetchValidation(conf: KeystoneAuthtokenConfig, token: string): Promise<RemoteToken | null> {
@@ -101,4 +113,21 @@ export async function revokeRemoteToken(conf: KeystoneAuthtokenConfig, token: st
   const res = await fetch(`${v3(conf.authUrl)}/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
   await res.arrayBuffer();
   cache.delete(createHash('sha256').update(token).digest('hex'));
+}
+
+/**
+ * A GET at the delegated Keystone as the service user, system-scoped (as
+ * oslo.limit: a project-scoped token lists only its own project's limits): the JSON.
+ */
+export async function serviceGet(conf: KeystoneAuthtokenConfig, pathAndQuery: string): Promise<unknown> {
+  for (const retry of [false, true]) {
+    const res = await fetch(`${v3(conf.authUrl)}${pathAndQuery}`, { headers: { 'X-Auth-Token': await getSystemToken(conf, retry), Accept: 'application/json' } });
+    if (res.status === 401 && !retry) {
+      await res.arrayBuffer();
+      continue;
+    }
+    if (res.status !== 200) throw new Error(`GET ${pathAndQuery} at ${conf.authUrl} failed with HTTP ${res.status}`);
+    return res.json();
+  }
+  throw new Error('unreachable');
 }

@@ -16,6 +16,7 @@ import { findLiveImage, imageIdTaken, inTransaction, insertImage, insertTag, now
 import { imageView, type ImageView } from './view';
 import { withStoresOne } from './locations';
 import { assertDbIntegers, assertPropertyName, assertPropertyValue, findNameClash, propertyNameClash } from './limits';
+import { assertCanCreateImage } from '@/lib/quotas/enforce';
 import { assertPropertyQuota, assertTagQuota, assertTagQuotaForNewTag } from './quotas';
 
 /** Glance's base image attributes; any other key in a create body is a custom property. */
@@ -78,6 +79,7 @@ export interface NewImage {
 export async function createImage(ctx: RequestContext, { doc, custom }: NewImage): Promise<ImageView> {
   const owner = Object.hasOwn(doc, 'owner') ? (doc.owner as string | null) : ctx.projectId;
   enforceAddImage(ctx, owner, doc.visibility as string | undefined, pyStr(owner));
+  await assertCanCreateImage(ctx);
   const visibility = (doc.visibility as string | undefined) ?? 'shared';
   // Glance's order: the tag quota (image factory), then the domain's checks, the property quota (repository), the DB's.
   assertTagQuota((doc.tags as string[] | undefined) ?? []);

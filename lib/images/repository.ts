@@ -252,3 +252,46 @@ export async function setImportingFormats(client: Db | Tx | undefined, id: strin
   const res = await (client ?? db()).image.updateMany({ where: { id, status: 'importing', deleted: false }, data: { ...f, updatedAt: nowSeconds() } });
   return res.count > 0;
 }
+
+// A project's usage as Glance's DB API counts it (user_get_storage_usage and
+// friends in glance/db/sqlalchemy/api.py), for the quotas.
+const GONE = ['killed', 'deleted', 'pending_delete'];
+const IN_UPLOAD = ['saving', 'uploading', 'importing'];
+
+/** Bytes of the owner's images: size × live locations, images with data that are not gone; `exceptImage` left out. */
+export async function storageUsageOf(owner: string, exceptImage: string | null = null, client: Db | Tx = db()): Promise<number> {
+  const [row] = await client.$queryRawUnsafe<{ total: bigint | number | null }[]>(
+    `select sum(i.size * (select count(*) from image_locations l where l.image_id = i.id and l.deleted = 0 and l.status <> 'deleted')) as total
+       from images i where i.owner = ? and i.id <> ? and i.size > 0 and i.deleted = 0 and i.status not in (?, ?, ?)`,
+    owner, exceptImage ?? '', ...GONE,
+  );
+  return Number(row?.total ?? 0);
+}
+
+/** Bytes in staging: images uploading or importing, and images being copied to other stores (os_glance_importing_to_stores). */
+export async function stagingUsageOf(owner: string, client: Db | Tx = db()): Promise<number> {
+  const [row] = await client.$queryRawUnsafe<{ total: bigint | number | null }[]>(
+    `select sum(i.size) as total from images i where i.owner = ? and i.size > 0 and i.deleted = 0 and (
+       i.status in ('uploading', 'importing') or (i.status not in ('uploading', 'importing', ?, ?, ?) and exists (
+         select 1 from image_properties p where p.image_id = i.id and p.deleted = 0 and p.name = 'os_glance_importing_to_stores' and p.value <> '')))`,
+    owner, ...GONE,
+  );
+  return Number(row?.total ?? 0);
+}
+
+/** The owner's images that are not gone. */
+export async function imageCountOf(owner: string, client: Db | Tx = db()): Promise<number> {
+  return client.image.count({ where: { owner, deleted: false, status: { notIn: GONE } } });
+}
+
+/** The owner's images being uploaded, staged, imported or copied. */
+export async function uploadingCountOf(owner: string, client: Db | Tx = db()): Promise<number> {
+  const uploading = await client.image.count({ where: { owner, deleted: false, status: { in: IN_UPLOAD } } });
+  const copying = await client.image.count({
+    where: {
+      owner, deleted: false, status: { notIn: [...IN_UPLOAD, ...GONE] },
+      properties: { some: { deleted: false, name: 'os_glance_importing_to_stores', value: { not: '' } } },
+    },
+  });
+  return uploading + copying;
+}

@@ -11,6 +11,8 @@ import { liveLocations } from './repository';
 import { loadVisible } from './image-service';
 import { activateWithData, beginUpload, restoreToQueuedWhenPossible, settleUnconfirmedActivation } from './status';
 import { ContentInspection } from './content-check';
+import { remainingStorage, StorageQuotaExceeded } from './storage-quota';
+import { assertUploadLimits } from '@/lib/quotas/enforce';
 
 export interface UploadInput {
   body: AsyncIterable<Uint8Array>;
@@ -42,22 +44,36 @@ const goneMessage = (id: string) =>
  * Glance's _restore() does; a delete during the upload is 410.
  */
 export async function uploadImageData(ctx: RequestContext, id: string, input: UploadInput): Promise<void> {
-  // Glance checks the store first: an unknown one is 400 even for an image the caller cannot see.
+  // Glance checks image_size_total (unified limits) first, then the store: an unknown one is 400 even for an image the caller cannot see.
+  await assertUploadLimits(ctx, 'upload', input.contentLength);
   const target = targetStore(input.storeId);
   const image = await loadVisible(ctx, id);
   enforceOnImage(ctx, 'upload_image', image);
   await beginUpload(ctx, id, image.status, 'saving');
 
   const inspection = new ContentInspection(image.diskFormat, image.containerFormat);
+  const cap = getConfig().imageSizeCap;
   let stored;
   try {
-    stored = await target.add(id, input.body, { expectedSize: input.contentLength, cap: getConfig().imageSizeCap, check: inspection });
+    // Unified limits: image_count_uploading counts this image once it is saving.
+    await assertUploadLimits(ctx, 'uploading');
+    // user_storage_quota: what is left bounds the stream; its error wins over image_size_cap's at the same byte.
+    const remaining = await remainingStorage(ctx, id, input.contentLength);
+    const quotaBound = remaining !== null && remaining <= cap;
+    stored = await target.add(id, input.body, {
+      expectedSize: input.contentLength,
+      cap: quotaBound ? remaining : cap,
+      capError: quotaBound ? () => new StorageQuotaExceeded(undefined, undefined) : undefined,
+      check: inspection,
+    });
   } catch (err) {
     if (err instanceof ImageDataGone) throw new GlanceError(410, goneMessage(id));
     await restoreToQueuedWhenPossible(ctx, id, 'saving', 'upload_failed', err);
     throw err;
   }
   try {
+    // Two uploads racing past the first check: Glance checks again once the size is known.
+    await remainingStorage(ctx, id, stored.size);
     await activateWithData(ctx, id, 'saving', stored, inspection.virtualSize);
   } catch (err) {
     if (isDatabaseUnavailable(err)) {

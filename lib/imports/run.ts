@@ -15,6 +15,8 @@ import { recordServingNode, releaseUpload } from '@/lib/nodes/upload-owners';
 import { InvalidTransitionError } from '@/lib/images/state-machine';
 import { changeStatus, moveIfAt, reasonOf } from '@/lib/images/status';
 import { getConfig } from '@/lib/config';
+import { assertImportLimits } from '@/lib/quotas/enforce';
+import { remainingStorage, StorageQuotaExceeded, storageQuotaFull } from '@/lib/images/storage-quota';
 import { db } from '@/lib/db/client';
 import { logger } from '@/lib/log';
 import { stores, type StoreDriver } from '@/lib/stores';
@@ -79,8 +81,11 @@ async function runOnce(taskId: string, onBegun: () => void): Promise<void> {
   let source: ImportSource | null = null;
   try {
     if (!method) throw new ImportFailed(`Import method ${input.import_req.method.name} is not available`);
+    const fresh = task.status === 'pending';
     await run.begin();
     onBegun();
+    // Unified limits, checked once the image is marked as importing (as Glance); a resumed run was checked.
+    if (fresh) await assertImportLimits(actor, method.name, Number((await findLiveImage(imageId))?.size ?? 0));
     source = await open(method, { imageId, taskId, request: input.import_req, targets: targets.length });
     const mustSucceed = input.import_req.all_stores_must_succeed !== false;
     await run.intoStores(source, mustSucceed);
@@ -165,7 +170,7 @@ class Run {
       const check = new ContentInspection(image.diskFormat, image.containerFormat);
       try {
         await store.removePartial(this.imageId); // an earlier run cut short by a restart
-        const s = await source.into(store, { cap: getConfig().imageSizeCap, check, last: i === this.targets.length - 1 });
+        const s = await source.into(store, { ...(await this.storageBound(source.size)), check, last: i === this.targets.length - 1 });
         this.stored.push(s);
         this.virtualSize ??= check.virtualSize;
         await setTaskMessage(this.task.id, `Copied ${Math.floor(s.size / 1048576)} MiB`);
@@ -179,6 +184,26 @@ class Run {
     }
     // A copy that no store took still succeeds: the image stays active (Glance's _VerifyImageState).
     if (this.stored.length === 0 && !this.copying) throw this.firstError ?? new ImportFailed('None of the uploads finished!');
+  }
+
+  /**
+   * user_storage_quota (as Glance's quota proxy charges every set_data and
+   * added location): each store's copy must fit in what the task owner's
+   * project has left; a copy of unknown size is cut off when it passes it.
+   */
+  private async storageBound(size: number | null): Promise<{ cap: number; capError?: () => Error }> {
+    const cap = getConfig().imageSizeCap;
+    let remaining: number | null;
+    try {
+      // Copies already stored by this run count too, not yet being recorded.
+      remaining = await remainingStorage(this.actor, this.copying ? '' : this.imageId, size === null ? null : size);
+      if (remaining !== null) remaining -= this.stored.reduce((n, s) => n + s.size, 0);
+      if (remaining !== null && size !== null && size > remaining) throw new ImportFailed(storageQuotaFull(size, remaining));
+    } catch (err) {
+      throw err instanceof StorageQuotaExceeded ? new ImportFailed(err.message.replace(/^Image exceeds the storage quota: /, '')) : err;
+    }
+    if (remaining === null || remaining > cap) return { cap };
+    return { cap: Math.max(remaining, 0), capError: () => new ImportFailed(storageQuotaFull(undefined, undefined)) };
   }
 
   /**

@@ -5,6 +5,7 @@
 // the console's (lib/uploads/staging.ts), so the sweeper, the node repair and
 // the import find it the same way. Any failure (size cap, hang-up, full disk)
 // leaves nothing staged and the image queued.
+import { assertUploadLimits } from '@/lib/quotas/enforce';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { RequestContext } from '@/lib/auth/context';
 import { getConfig } from '@/lib/config';
@@ -45,9 +46,16 @@ export function assertStageAvailable(): void {
 
 export async function stageImageData(ctx: RequestContext, id: string, input: StageInput): Promise<void> {
   assertStageAvailable();
+  await assertUploadLimits(ctx, 'stage', input.contentLength ?? 0);
   const image = await loadVisible(ctx, id);
   enforceImageDataOwner(ctx, image);
   await beginUpload(ctx, id, image.status, 'uploading');
+  try {
+    await assertUploadLimits(ctx, 'uploading');
+  } catch (err) {
+    await moveIfAt(ctx, id, 'uploading', 'queued', 'upload_failed', 'over a limit').catch(() => false);
+    throw err;
+  }
   if (await findStaged(id)) {
     // Left by an earlier attempt that never finished cleaning up: Glance's Duplicate.
     await moveIfAt(ctx, id, 'uploading', 'queued', 'upload_failed', 'data already staged');

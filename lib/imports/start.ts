@@ -2,6 +2,7 @@
 // checks in its order and words (400/403/404/409), then the import lock and a
 // task row; the task runs in the background (run.ts) and the answer is 202.
 // A glance-direct import of data staged on another node is forwarded there.
+import { assertUploadLimits } from '@/lib/quotas/enforce';
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '@/lib/auth/context';
 import { isServerActor, type Actor } from '@/lib/images/actor';
@@ -28,6 +29,7 @@ export type ImportStart = { accepted: string } | { forwardTo: string };
 export async function startImport(ctx: RequestContext, imageId: string, body: unknown, storeHeader: string | null): Promise<ImportStart> {
   const req = parseImportBody(body, enabledImportMethods());
   const method = importMethod(req.method.name)!;
+  await assertUploadLimits(ctx, 'import');
   const image = await loadVisible(ctx, imageId);
   if (image.status === 'active' && !method.onActiveImage) throw new Conflict('Image with status active cannot be target for import');
   const statusConflict = method.statusConflict(image.status);

@@ -27,8 +27,10 @@ export interface DetachedData {
 export interface AddOptions {
   /** The Content-Length, when the client sent one. */
   expectedSize: number | null;
-  /** image_size_cap. */
+  /** image_size_cap, or less when a storage quota leaves less room. */
   cap: number;
+  /** What going over `cap` raises; default image_size_cap's SizeLimitExceeded. */
+  capError?: () => Error;
   /** Sees every byte (format inspection) and may refuse the data before it is kept. */
   check?: ContentObserver;
 }
@@ -74,6 +76,11 @@ export class SizeLimitExceeded extends RequestEntityTooLarge {
   constructor() {
     super('The incoming image is too large: The provided image is too large.');
   }
+}
+
+/** The error for data over `opts.cap`. */
+export function overCap(opts: Pick<AddOptions, 'capError'>): Error {
+  return opts.capError?.() ?? new SizeLimitExceeded();
 }
 
 /** The image was deleted while its data was arriving. */

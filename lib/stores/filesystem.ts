@@ -10,7 +10,7 @@ import { logger } from '@/lib/log';
 import { IngestPipeline, type ContentObserver } from './ingest';
 import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
 import {
-  ImageDataGone, SizeLimitExceeded, StoreConfigError, UploadAborted,
+  ImageDataGone, SizeLimitExceeded, overCap, StoreConfigError, UploadAborted,
   type AddOptions, type ChunkSink, type DetachedData, type StoreDriver, type StoredData,
 } from './driver';
 
@@ -114,11 +114,11 @@ export class FilesystemStore implements StoreDriver {
   }
 
   async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData> {
-    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
+    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw overCap(opts);
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
     return this.writeNew(imageId, dir, opts.check ?? null, async (sink) => {
       for await (const chunk of data) {
-        if (sink.size + chunk.byteLength > opts.cap) throw new SizeLimitExceeded();
+        if (sink.size + chunk.byteLength > opts.cap) throw overCap(opts);
         const wait = sink.push(chunk);
         if (wait) await wait;
       }

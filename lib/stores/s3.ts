@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { BackendConfig, S3BackendConfig } from '@/lib/config';
 import { logger } from '@/lib/log';
 import {
-  SizeLimitExceeded,
+  SizeLimitExceeded, overCap,
   StoreConfigError,
   UploadAborted,
   type AddOptions,
@@ -156,7 +156,7 @@ export class S3Store implements StoreDriver {
    * multipart upload is aborted and nothing is left in the bucket.
    */
   async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData> {
-    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw new SizeLimitExceeded();
+    if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw overCap(opts);
     await this.ensureBucket(imageId);
     const partSize = this.partSizeFor(opts.expectedSize);
     const { sdk, client } = await this.s3();
@@ -172,7 +172,7 @@ export class S3Store implements StoreDriver {
     try {
       for await (const chunk of data) {
         const size = sink.size + chunk.byteLength;
-        if (size > opts.cap) throw new SizeLimitExceeded();
+        if (size > opts.cap) throw overCap(opts);
         if (size > partSize * MAX_PARTS) throw new StorageFull();
         const sending = upload.write(chunk);
         sending?.catch(() => {}); // awaited below, unless push() throws first

@@ -43,7 +43,7 @@ test("an empty file gives Glance's defaults", () => {
   assert.equal(c.keystoneAuthtoken, null);
   assert.equal(c.policyFile, null);
   assert.equal(c.maxRequestBodySize, 114688);
-  assert.deepEqual(c.quotas, { imageProperty: 128, imageTag: 128, imageMember: 128 });
+  assert.deepEqual(c.quotas, { imageProperty: 128, imageTag: 128, imageMember: 128, imageLocation: 10, userStorage: 0, useKeystoneLimits: false, osloLimit: { endpointId: null, endpointServiceType: null, endpointRegionName: null } });
   assert.equal(c.requireImageFormatMatch, true);
   assert.deepEqual(c.identity, {
     tokenExpiration: 3600,
@@ -230,4 +230,17 @@ test('the config file: an explicit or GLANCE_CONFIG_FILE path must exist; the sh
   const sample = loadConfig(path.resolve('etc/glance-api.conf'));
   assert.equal(sample.bindPort, 9292);
   assert.ok(sample.storeDirs.length > 0);
+});
+
+test('user_storage_quota: digits with an optional B, KB, MB, GB or TB (binary units), as Glance; anything else stops start-up', () => {
+  const quota = (v: string) => parseConfig(`[DEFAULT]\nuser_storage_quota = ${v}\nuse_keystone_limits = true\n`, null, '/srv/glance').quotas;
+  assert.equal(quota('10GB').userStorage, 10 * 1024 ** 3);
+  assert.equal(quota('3KB').userStorage, 3072);
+  assert.equal(quota('5B').userStorage, 5);
+  assert.equal(quota('1234').userStorage, 1234);
+  assert.equal(quota('1TB').userStorage, 1024 ** 4);
+  assert.equal(quota('0').useKeystoneLimits, true);
+  for (const bad of ['10 GB', '10G', '-1', '1.5GB', '10gb']) {
+    assert.throws(() => quota(bad), /user_storage_quota must be a number optionally followed by B, KB, MB, GB or TB/);
+  }
 });

@@ -39,9 +39,9 @@ export const copyImage: ImportMethod = {
     const from = await sourceLocation(imageId);
     return {
       size,
-      async into(store, { cap, check }) {
+      async into(store, { cap, capError, check }) {
         const data = readOrExplain(from.store, from.location, size);
-        const copied = await store.add(imageId, data, { expectedSize: null, cap, check });
+        const copied = await store.add(imageId, data, { expectedSize: null, cap, capError, check });
         const mismatch = differs(copied, image, taskId);
         if (mismatch) {
           await store.remove(copied.location).catch((err) => logger.warn({ err, imageId, store: store.id }, 'could not remove a mismatching copy'));

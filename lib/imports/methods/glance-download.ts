@@ -102,9 +102,9 @@ export const glanceDownload: ImportMethod = {
           ? await stagedDownload(imageId, open)
           : {
               size: null,
-              async into(store, { cap, check }) {
+              async into(store, { cap, capError, check }) {
                 const { body, contentLength } = await open();
-                return store.add(imageId, body, { expectedSize: contentLength, cap, check });
+                return store.add(imageId, body, { expectedSize: contentLength, cap, capError, check });
               },
               discard: async () => {},
             };

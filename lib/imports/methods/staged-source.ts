@@ -11,10 +11,10 @@ export function stagedFileSource(imageId: string, size: number): ImportSource {
   const file = stagedPath(imageId);
   return {
     size,
-    into: (store, { cap, check, last }) =>
+    into: (store, { cap, capError, check, last }) =>
       last
         ? store.adopt(imageId, file, { size, cap, check })
-        : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, check }),
+        : store.add(imageId, createReadStream(file, { highWaterMark: 1 << 20 }), { expectedSize: size, cap, capError, check }),
     discard: () => removeStaged(imageId),
   };
 }

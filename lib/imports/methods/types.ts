@@ -44,7 +44,7 @@ export interface ImportSource {
   /** Bytes expected, when known (the staged size). */
   readonly size: number | null;
   /** Into `store`; `last`: no other store will read this source afterwards (a staged file may then be moved). */
-  into(store: StoreDriver, opts: { cap: number; check: ContentObserver; last: boolean }): Promise<StoredData>;
+  into(store: StoreDriver, opts: { cap: number; capError?: () => Error; check: ContentObserver; last: boolean }): Promise<StoredData>;
   /** The run ended (either way): whatever the source kept (staged data) goes. */
   discard(): Promise<void>;
   /** The run failed: undo what open() changed on the image (glance-download's copied metadata). */

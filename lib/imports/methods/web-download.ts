@@ -30,9 +30,9 @@ export const webDownload: ImportMethod = {
     return {
       size: null,
       // The only store reads the response as it arrives (a resumed run fetches again).
-      async into(store, { cap, check }) {
+      async into(store, { cap, capError, check }) {
         const { body, contentLength } = await openWebSource(uri);
-        return store.add(imageId, body, { expectedSize: contentLength, cap, check });
+        return store.add(imageId, body, { expectedSize: contentLength, cap, capError, check });
       },
       discard: async () => {},
     };
