@@ -1,7 +1,7 @@
 // The staging area for browser uploads: a tus FileStore under the configured
 // node_staging_uri. One staged upload per image, named by the image id, so
 // the image's state and its staged bytes can always be matched up.
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { getConfig } from '@/lib/config';
@@ -25,6 +25,11 @@ export function stagedPath(imageId: string): string {
   return path.join(getConfig().stagingDir, imageId);
 }
 
+/** The sums computed while the file was staged (staged-sums.ts); sorted after `<id>.json`, which tus's listing needs. */
+export function sumsPath(imageId: string): string {
+  return `${stagedPath(imageId)}.sums`;
+}
+
 /** The staged upload of an image, or null when there is none (or its data is gone). */
 export async function findStaged(imageId: string): Promise<StagedUpload | null> {
   try {
@@ -38,6 +43,9 @@ export async function findStaged(imageId: string): Promise<StagedUpload | null> 
 /** Remove an image's staged bytes and their tus record; absent is fine. */
 export async function removeStaged(imageId: string): Promise<void> {
   const store = staging();
+  // The sums first: they must never outlive the bytes they describe.
+  await rm(sumsPath(imageId), { force: true });
+  await rm(`${sumsPath(imageId)}.tmp`, { force: true });
   try {
     await store.remove(imageId);
   } catch (err) {
