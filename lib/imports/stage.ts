@@ -104,6 +104,6 @@ export async function writeStaged(id: string, input: StageInput): Promise<number
     await fh.close();
   }
   await store.declareUploadLength(id, sums.size);
-  await recordStagedSums(id, sums);
+  await recordStagedSums(stagedPath(id), sums);
   return sums.size;
 }

@@ -10,7 +10,6 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { FormatFindings } from '@/lib/images/content-check';
 import type { Digests } from '@/lib/stores/hasher';
-import { stagedPath, sumsPath } from './staging';
 
 export interface StagedSums {
   size: number;
@@ -24,27 +23,32 @@ interface Sidecar extends StagedSums {
   mtimeMs: number;
 }
 
+/** The sidecar of a staged file; sorted after `<id>.json`, as tus's FileConfigstore.list needs. */
+export function sumsPathOf(stagedFile: string): string {
+  return `${stagedFile}.sums`;
+}
+
 /** Record the sums of the staged file as it is now (written whole, then renamed: never half a sidecar). */
-export async function recordStagedSums(imageId: string, sums: StagedSums): Promise<void> {
-  const file = await stat(stagedPath(imageId));
+export async function recordStagedSums(stagedFile: string, sums: StagedSums): Promise<void> {
+  const file = await stat(stagedFile);
   if (file.size !== sums.size) throw new Error(`staged file has ${file.size} of ${sums.size} bytes`);
   const sidecar: Sidecar = { ...sums, ino: file.ino, mtimeMs: file.mtimeMs };
-  const tmp = `${sumsPath(imageId)}.tmp`;
+  const tmp = `${sumsPathOf(stagedFile)}.tmp`;
   await writeFile(tmp, JSON.stringify(sidecar), { mode: 0o600 });
-  await rename(tmp, sumsPath(imageId));
+  await rename(tmp, sumsPathOf(stagedFile));
 }
 
 /**
  * The recorded sums if they are those of the staged file of `size` bytes;
- * null when there are none (a console upload, a stage cut short) or they
- * belong to other bytes: the import then hashes the file itself.
+ * null when there are none (an upload resumed after a restart, a stage cut
+ * short) or they belong to other bytes: the import then hashes the file itself.
  */
-export async function trustedStagedSums(imageId: string, size: number): Promise<StagedSums | null> {
+export async function trustedStagedSums(stagedFile: string, size: number): Promise<StagedSums | null> {
   let sidecar: Sidecar;
   let file: Stats;
   try {
-    sidecar = JSON.parse(await readFile(sumsPath(imageId), 'utf8')) as Sidecar;
-    file = await stat(stagedPath(imageId));
+    sidecar = JSON.parse(await readFile(sumsPathOf(stagedFile), 'utf8')) as Sidecar;
+    file = await stat(stagedFile);
   } catch {
     return null;
   }

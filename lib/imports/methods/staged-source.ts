@@ -12,7 +12,7 @@ import type { WebSource } from '../web-fetch';
 
 export async function stagedFileSource(imageId: string, size: number): Promise<ImportSource> {
   const file = stagedPath(imageId);
-  const sums = await trustedStagedSums(imageId, size);
+  const sums = await trustedStagedSums(file, size);
   return {
     size,
     into: (store, { cap, check, last }) =>
