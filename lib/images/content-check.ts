@@ -3,13 +3,13 @@
 // checks, or the upload is refused before the image becomes active. Fed by
 // the store while the bytes are written (ContentObserver); judged once they
 // are all there, before the file is put in place. Every path that stores
-// image data uses it: PUT /file, the console's upload import, and later
-// stage/import.
+// image data uses it: PUT /file, the imports; PUT /stage detects as it
+// writes (FormatDetection) and the import judges those findings.
 import { getConfig } from '@/lib/config';
 import { GlanceError } from '@/lib/errors';
 import { logger } from '@/lib/log';
 import type { ContentObserver } from '@/lib/stores/ingest';
-import { FormatDetector, ImageFormatError, isInspectable, SafetyCheckFailed, VhdInspector, type FormatInspector } from './format-inspector';
+import { FormatDetector, ImageFormatError, isInspectable, SafetyCheckFailed, VhdInspector } from './format-inspector';
 
 /**
  * Glance's answer to refused image data (InvalidImageData): webob's 415 page
@@ -34,6 +34,80 @@ export class InvalidImageData extends GlanceError {
  * Glance only logs it.
  */
 const RAW_COMPATIBLE = new Set(['raw', 'gpt', 'iso', 'luks']);
+
+/** What a value or a check came to, in a form that can be written down (a staged upload's sidecar). */
+type Outcome<T> = { ok: T } | { formatError: string } | { error: string };
+
+/** One detected format, as its judgment needs it. */
+export interface FormatFinding {
+  name: string;
+  virtualSize: Outcome<number>;
+  actualSize: number;
+  /** VHD only: the footer at the end is all that says VHD. */
+  fixedOnly?: boolean;
+  /** Its safety checks: ok, the failures by check name, or why it could not be judged. */
+  safety: Outcome<true> | { failures: Record<string, string> };
+}
+
+/**
+ * Everything a finished FormatDetector found, independent of the image's
+ * disk_format: computed once where the bytes pass (PUT /stage) and judged
+ * later against the format the image has then (the import).
+ */
+export interface FormatFindings {
+  formats: FormatFinding[];
+}
+
+function outcome<T>(f: () => T): Outcome<T> {
+  try {
+    return { ok: f() };
+  } catch (err) {
+    return err instanceof ImageFormatError ? { formatError: err.message } : { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function unwrap<T>(o: Outcome<T>): T {
+  if ('ok' in o) return o.ok;
+  throw 'formatError' in o ? new ImageFormatError(o.formatError) : new Error(o.error);
+}
+
+/** The findings of a detector that has seen the whole stream (its finish() called). */
+export function findingsOf(detector: FormatDetector): FormatFindings {
+  return {
+    formats: detector.formats.map((f) => ({
+      name: f.name,
+      virtualSize: outcome(() => f.virtualSize),
+      actualSize: f.actualSize,
+      ...(f instanceof VhdInspector ? { fixedOnly: f.fixedOnly } : {}),
+      safety: (() => {
+        try {
+          f.safetyCheck();
+          return { ok: true as const };
+        } catch (err) {
+          if (err instanceof SafetyCheckFailed) return { failures: err.failures };
+          return outcome(() => { throw err; });
+        }
+      })(),
+    })),
+  };
+}
+
+/** Detection alone, for data whose image format is judged later (see FormatFindings). */
+export class FormatDetection implements ContentObserver {
+  private readonly detector = new FormatDetector();
+
+  eat(chunk: Uint8Array): void {
+    this.detector.eat(chunk);
+  }
+
+  conclude(): void {}
+
+  /** Once every byte has been eaten. */
+  findings(): FormatFindings {
+    this.detector.finish();
+    return findingsOf(this.detector);
+  }
+}
 
 export class ContentInspection implements ContentObserver {
   private readonly detector: FormatDetector | null;
@@ -61,8 +135,18 @@ export class ContentInspection implements ContentObserver {
   conclude(): void {
     if (!this.detector) return;
     this.detector.finish();
+    this.judge(() => findingsOf(this.detector!));
+  }
+
+  /** As conclude(), on findings made when the bytes passed earlier (nothing was eaten here). */
+  concludeFrom(findings: FormatFindings): void {
+    if (!this.detector) return;
+    this.judge(() => findings);
+  }
+
+  private judge(findings: () => FormatFindings): void {
     try {
-      const inspector = this.chosen();
+      const inspector = this.chosen(findings().formats);
       let size = 0;
       let mismatch: ImageFormatError | null = null;
       try {
@@ -71,15 +155,11 @@ export class ContentInspection implements ContentObserver {
         if (!(err instanceof ImageFormatError) || this.requireMatch) throw err;
         mismatch = err;
       }
-      try {
-        inspector.safetyCheck();
-      } catch (err) {
-        if (err instanceof SafetyCheckFailed) {
-          logger.warn({ format: inspector.name, failures: err.failures }, 'image data failed safety checks');
-          throw new InvalidImageData('Image failed safety checks');
-        }
-        throw err;
+      if ('failures' in inspector.safety) {
+        logger.warn({ format: inspector.name, failures: inspector.safety.failures }, 'image data failed safety checks');
+        throw new InvalidImageData('Image failed safety checks');
       }
+      unwrap(inspector.safety);
       if (mismatch) throw mismatch;
       this.virtualSize = size > 0 ? size : null;
     } catch (err) {
@@ -95,22 +175,22 @@ export class ContentInspection implements ContentObserver {
   }
 
   /** The one detected format; an ISO with a partition table (bootable as a disk) is an ISO. */
-  private chosen(): FormatInspector {
-    const formats = this.detector!.formats;
+  private chosen(formats: FormatFinding[]): FormatFinding {
     const byName = new Map(formats.map((f) => [f.name, f]));
     if (formats.length === 2 && byName.has('gpt')) {
       if (byName.has('iso')) return byName.get('iso')!;
       // A fixed VHD is a raw disk with a footer: its partition table is expected.
       const vhd = byName.get('vhd');
-      if (vhd instanceof VhdInspector && vhd.fixedOnly) return vhd;
+      if (vhd?.fixedOnly) return vhd;
     }
-    return this.detector!.format;
+    if (formats.length > 1) throw new ImageFormatError(`Multiple formats detected: ${formats.map((m) => m.name).join(',')}`);
+    return formats[0];
   }
 
   /** The virtual size the content gives for this image's disk_format, or a mismatch. */
-  private sizeFor(inspector: FormatInspector): number {
+  private sizeFor(inspector: FormatFinding): number {
     const detected = inspector.name;
-    if (detected === this.diskFormat) return inspector.virtualSize;
+    if (detected === this.diskFormat) return unwrap(inspector.virtualSize);
     // Formats that cannot be inspected (ami, ari, aki, ploop) accept what is not recognized.
     if (detected === 'raw' && !isInspectable(this.diskFormat)) return 0;
     if (this.diskFormat === 'raw' && RAW_COMPATIBLE.has(detected)) return inspector.actualSize;

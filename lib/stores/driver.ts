@@ -35,6 +35,19 @@ export interface AddOptions {
   check?: ContentObserver;
 }
 
+export interface AdoptOptions {
+  size: number;
+  cap: number;
+  check?: ContentObserver;
+  /**
+   * The file's digests, computed while it was staged (size already checked):
+   * a store that puts the file in place without reading it uses them and
+   * calls conclude() instead of feeding `check`. A store that reads it
+   * anyway (a copy) ignores them.
+   */
+  known?: { digests: Digests; conclude(): void };
+}
+
 export interface StoreDriver {
   /** The backend id clients see (enabled_backends), or the store type in single-store mode. */
   readonly id: string;
@@ -46,8 +59,8 @@ export interface StoreDriver {
   /** Start-up check; throws StoreConfigError naming the section and key to fix. */
   verify(): Promise<void>;
   add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData>;
-  /** A complete staged file becomes the image's data (the console's uploads). */
-  adopt(imageId: string, file: string, opts: { size: number; cap: number; check?: ContentObserver }): Promise<StoredData>;
+  /** A complete staged file becomes the image's data (the imports of staged data). */
+  adopt(imageId: string, file: string, opts: AdoptOptions): Promise<StoredData>;
   /** Bytes [start, end] (inclusive) to `sink`, with backpressure; stops when `signal` aborts. */
   copyTo(location: string, range: { start: number; end: number }, sink: ChunkSink, signal: AbortSignal): Promise<void>;
   /** False when the data is gone (Glance then answers 204); throws StorageUnavailable when it cannot tell. */

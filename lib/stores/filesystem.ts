@@ -11,7 +11,7 @@ import { IngestPipeline, type ContentObserver } from './ingest';
 import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
 import {
   ImageDataGone, SizeLimitExceeded, overCap, StoreConfigError, UploadAborted,
-  type AddOptions, type ChunkSink, type DetachedData, type StoreDriver, type StoredData,
+  type AddOptions, type AdoptOptions, type ChunkSink, type DetachedData, type StoreDriver, type StoredData,
 } from './driver';
 
 const DETACHED = /^\.(.+)\.deleting$/;
@@ -134,10 +134,11 @@ export class FilesystemStore implements StoreDriver {
    * lies and renamed into place: no copy, and no second image's worth of
    * free space needed. Elsewhere it is copied like add() does, read straight
    * into the hashing slots. `check` sees the bytes as they are read and may
-   * refuse them before anything is put in place. On success `file` is gone
-   * or may be removed.
+   * refuse them before anything is put in place. With digests `known` from
+   * the staging, a file renamed into place is not read at all. On success
+   * `file` is gone or may be removed.
    */
-  async adopt(imageId: string, file: string, opts: { size: number; cap: number; check?: ContentObserver }): Promise<StoredData> {
+  async adopt(imageId: string, file: string, opts: AdoptOptions): Promise<StoredData> {
     if (opts.size > opts.cap) throw new SizeLimitExceeded();
     const dir = await this.chooseDir(opts.size);
     const src = await open(file, 'r');
@@ -146,8 +147,14 @@ export class FilesystemStore implements StoreDriver {
       const info = await src.stat();
       if (info.size !== opts.size) throw new UploadAborted(`${file} has ${info.size} of ${opts.size} bytes`);
       if (info.dev !== (await stat(dir)).dev) return await copy(opts.check ?? null);
-      const digests = await hashFile(src, opts.size, opts.check ?? null);
-      opts.check?.conclude();
+      let digests: Digests;
+      if (opts.known) {
+        digests = opts.known.digests;
+        opts.known.conclude();
+      } else {
+        digests = await hashFile(src, opts.size, opts.check ?? null);
+        opts.check?.conclude();
+      }
       const final = path.join(dir, imageId);
       await chmod(file, 0o640);
       try {

@@ -1,10 +1,13 @@
-// The staging area for browser uploads: a tus FileStore under the configured
+// The staging area for browser uploads and PUT /stage: a tus FileStore (one
+// that hashes as it writes: hashing-store.ts) under the configured
 // node_staging_uri. One staged upload per image, named by the image id, so
 // the image's state and its staged bytes can always be matched up.
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FileStore } from '@tus/file-store';
+import type { FileStore } from '@tus/file-store';
 import { getConfig } from '@/lib/config';
+import { HashingFileStore } from './hashing-store';
+import { sumsPathOf } from './staged-sums';
 
 export type StagedUpload = Awaited<ReturnType<FileStore['getUpload']>>;
 
@@ -17,7 +20,7 @@ function isMissing(err: unknown): boolean {
 const processGlobals = globalThis as unknown as { glanceStaging?: FileStore };
 
 export function staging(): FileStore {
-  if (!processGlobals.glanceStaging) processGlobals.glanceStaging = new FileStore({ directory: getConfig().stagingDir });
+  if (!processGlobals.glanceStaging) processGlobals.glanceStaging = new HashingFileStore({ directory: getConfig().stagingDir });
   return processGlobals.glanceStaging;
 }
 
@@ -38,6 +41,9 @@ export async function findStaged(imageId: string): Promise<StagedUpload | null> 
 /** Remove an image's staged bytes and their tus record; absent is fine. */
 export async function removeStaged(imageId: string): Promise<void> {
   const store = staging();
+  // The sums first: they must never outlive the bytes they describe.
+  await rm(sumsPathOf(stagedPath(imageId)), { force: true });
+  await rm(`${sumsPathOf(stagedPath(imageId))}.tmp`, { force: true });
   try {
     await store.remove(imageId);
   } catch (err) {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { FormatDetector, SafetyCheckFailed } from '../../lib/images/format-inspector';
 import { CaptureRegion, EndCaptureRegion } from '../../lib/images/format-inspector/region';
+import { ContentInspection, FormatDetection } from '../../lib/images/content-check';
 
 let dir: string;
 const files = new Map<string, Buffer>();
@@ -117,4 +118,39 @@ test('capture regions take their bytes across chunk boundaries; end regions keep
   assert.equal(end.complete, false, 'complete only once the stream has ended');
   end.finish();
   assert.equal(end.data.toString(), 'hijk');
+});
+
+test('findings recorded at staging time and judged later give the verdict of inspecting the bytes at import time', () => {
+  const verdict = (run: (c: ContentInspection) => void, disk: string, requireMatch: boolean) => {
+    const c = new ContentInspection(disk, 'bare', requireMatch);
+    try {
+      run(c);
+      return { virtualSize: c.virtualSize };
+    } catch (err) {
+      return { refused: (err as Error).message };
+    }
+  };
+  const samples = [...files.entries(), ['random', Buffer.from('not an image at all'.repeat(100))] as const];
+  for (const [name, data] of samples) {
+    // As PUT /stage: detection only, its findings written down (JSON) and read back by the import.
+    const staged = new FormatDetection();
+    staged.eat(data);
+    const findings = JSON.parse(JSON.stringify(staged.findings()));
+    for (const disk of ['raw', 'qcow2', 'vmdk', 'vhd', 'vhdx', 'vdi', 'iso', 'ami']) {
+      for (const requireMatch of [true, false]) {
+        const live = verdict((c) => { c.eat(data); c.conclude(); }, disk, requireMatch);
+        const later = verdict((c) => c.concludeFrom(findings), disk, requireMatch);
+        assert.deepEqual(later, live, `${name} as ${disk}, require_image_format_match ${requireMatch}`);
+      }
+    }
+  }
+  // The cases the comparison must cover: a refusal, a safety failure and an accepted virtual size.
+  const judge = (name: string, disk: string) => {
+    const d = new FormatDetection();
+    d.eat(files.get(name)!);
+    return verdict((c) => c.concludeFrom(d.findings()), disk, true);
+  };
+  assert.deepEqual(judge('a.qcow2', 'qcow2'), { virtualSize: 1 << 30 });
+  assert.deepEqual(judge('b.qcow2', 'qcow2'), { refused: 'Image failed safety checks' });
+  assert.match(judge('a.qcow2', 'raw').refused ?? '', /does not match stream data qcow2/);
 });

@@ -6,7 +6,7 @@
 import type { RequestContext } from '@/lib/auth/context';
 import type { ImportRequest } from '../body';
 import type { StoreDriver, StoredData } from '@/lib/stores/driver';
-import type { ContentObserver } from '@/lib/stores/ingest';
+import type { ContentInspection } from '@/lib/images/content-check';
 
 export interface ImportMethod {
   /** Glance's method name (method.name, /v2/info/import). */
@@ -44,7 +44,7 @@ export interface ImportSource {
   /** Bytes expected, when known (the staged size). */
   readonly size: number | null;
   /** Into `store`; `last`: no other store will read this source afterwards (a staged file may then be moved). */
-  into(store: StoreDriver, opts: { cap: number; capError?: () => Error; check: ContentObserver; last: boolean }): Promise<StoredData>;
+  into(store: StoreDriver, opts: { cap: number; capError?: () => Error; check: ContentInspection; last: boolean }): Promise<StoredData>;
   /** The run ended (either way): whatever the source kept (staged data) goes. */
   discard(): Promise<void>;
   /** The run failed: undo what open() changed on the image (glance-download's copied metadata). */

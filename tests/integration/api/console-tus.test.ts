@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tus from 'tus-js-client';
@@ -127,6 +127,26 @@ test('staged on the store\'s filesystem, the staged file itself becomes the imag
   assert.equal(stored.ino, staged.ino, 'the same inode: renamed into the store');
   assert.equal(stored.mode & 0o777, 0o640);
   assert.deepEqual(readdirSync(path.join(server.dir, 'data', 'staging')).filter((f) => f.startsWith(id)), []);
+});
+
+test('a tus upload is hashed as it is staged: its import takes those digests and does not read the staged file to hash it', async () => {
+  const data = qcow2Bytes(6 * CHUNK + 9);
+  const id = await createImage(server, 'hashed-while-staged');
+  assert.equal(await tusUpload({ endpoint: endpoint(server) }, id, data, 3), 'stopped');
+  // Bytes already staged (and hashed) changed behind the service's back: only an import that
+  // trusts what was hashed while staging, without reading the file again, reports the original digests.
+  const staged = path.join(server.dir, 'data', 'staging', id);
+  const fd = openSync(staged, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, CHUNK);
+  closeSync(fd);
+  assert.equal(await tusUpload({ uploadUrl: `${endpoint(server)}/${id}` }, id, data), 'done');
+  const r = await activeRow(server, id);
+  assert.equal(r.checksum, digests(data).md5);
+  assert.equal(r.os_hash_value, digests(data).sha512);
+  const stored = readFileSync(path.join(server.dir, 'images', id));
+  assert.equal(stored.length, data.length);
+  assert.ok(!stored.equals(data), 'the stored file is the changed one: it was moved, never re-read');
+  assert.deepEqual(readdirSync(path.join(server.dir, 'data', 'staging')).filter((f) => f.startsWith(id)), [], 'the sums went with the staged file');
 });
 
 test('staged on another filesystem (a tmpfs), the import copies: same digests, staged data removed', async () => {

@@ -5,10 +5,10 @@
 // import lock, and failures that leave nothing staged or stored.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5, qcow2, RawRequest, waitFor } from '../../helpers/data';
@@ -78,7 +78,8 @@ test('stage then import: 204, uploading with its size, 202, active with the data
   assert.equal(shown.status, 'uploading');
   assert.equal(shown.size, 1048576);
   assert.equal('os_glance_stage_host' in shown, false, 'a hidden property');
-  assert.deepEqual(filesOf(staging()).filter((f) => !f.endsWith('.json')), [img.id]);
+  // The data, and the sums computed while it was written (md5, sha512, format findings).
+  assert.deepEqual(filesOf(staging()).filter((f) => !f.endsWith('.json')), [img.id, `${img.id}.sums`]);
 
   const r = await member.post(`/v2/images/${img.id}/import`, importBody);
   assert.equal(r.status, 202);
@@ -286,6 +287,55 @@ test('refused content: the task fails saying why, the image is queued again, not
   assert.equal((await member.put(`/v2/images/${id}/stage`, data, OCTETS)).status, 204);
   assert.equal((await member.post(`/v2/images/${id}/import`, importBody)).status, 202);
   assert.equal((await settled(id)).checksum, md5(data));
+});
+
+/** The sidecar PUT /stage wrote beside the staged file. */
+const sumsOf = (id: string) => path.join(staging(), `${id}.sums`);
+const readSums = (id: string) => JSON.parse(readFileSync(sumsOf(id), 'utf8'));
+
+test('the import uses the sums recorded while staging: the staged file is moved, not read to hash it', async () => {
+  const data = new Uint8Array(randomBytes(1048576 + 17));
+  const id = await staged(member, data);
+  const sums = readSums(id);
+  assert.equal(sums.size, data.byteLength);
+  assert.equal(sums.digests.checksum, md5(data), 'hashed while staging');
+  assert.equal(sums.digests.osHashValue, createHash('sha512').update(data).digest('hex'));
+  // Digests the file does not have: only an import that takes them as recorded, without reading the file, reports them.
+  const recorded = { ...sums, digests: { ...sums.digests, checksum: '0123456789abcdef0123456789abcdef' } };
+  writeFileSync(sumsOf(id), JSON.stringify(recorded));
+  assert.equal((await member.post(`/v2/images/${id}/import`, importBody)).status, 202);
+  const img = await settled(id);
+  assert.equal(img.status, 'active');
+  assert.equal(img.checksum, '0123456789abcdef0123456789abcdef');
+  assert.equal(img.os_hash_value, sums.digests.osHashValue);
+  assert.deepEqual(filesOf(staging()).filter((f) => f.startsWith(id)), []);
+});
+
+test('sums that are not the staged file\'s are not trusted: the import hashes the file itself', async () => {
+  // Sums recorded for another size (whatever their digests say).
+  const data = new Uint8Array(randomBytes(65536));
+  const id = await staged(member, data);
+  writeFileSync(sumsOf(id), JSON.stringify({ ...readSums(id), size: 65535, digests: { checksum: 'f'.repeat(32), osHashAlgo: 'sha512', osHashValue: 'f'.repeat(128) } }));
+  assert.equal((await member.post(`/v2/images/${id}/import`, importBody)).status, 202);
+  assert.equal((await settled(id)).checksum, md5(data));
+
+  // The staged file replaced by other bytes of the same size after its sums were recorded.
+  const first = new Uint8Array(randomBytes(65536));
+  const second = new Uint8Array(randomBytes(65536));
+  const replaced = await staged(member, first);
+  const file = path.join(staging(), replaced);
+  writeFileSync(`${file}.new`, second);
+  renameSync(`${file}.new`, file);
+  assert.equal((await member.post(`/v2/images/${replaced}/import`, importBody)).status, 202);
+  const img = await settled(replaced);
+  assert.equal(img.checksum, md5(second));
+  assert.equal(img.os_hash_value, createHash('sha512').update(second).digest('hex'));
+
+  // No sums at all (a stage cut short before they were written): hashed, and the format still inspected.
+  const bare = await staged(member, new Uint8Array(qcow2(1n << 30n)));
+  rmSync(sumsOf(bare));
+  assert.equal((await member.post(`/v2/images/${bare}/import`, importBody)).status, 202);
+  assert.equal((await settled(bare)).status, 'queued', 'qcow2 data in a raw image is refused all the same');
 });
 
 test('stage past image_size_cap is 413 and a hang-up mid-stage: nothing staged, image queued', async () => {

@@ -1,0 +1,96 @@
+// The staging area's tus store, hashing a browser upload as its chunks are
+// written (md5, sha512 and the format findings, as PUT /stage does), so the
+// import has nothing left to hash (staged-sums.ts). The hash state lives in
+// this process only: it follows an upload from its first byte through
+// consecutive PATCH requests. A chunk at another offset (an upload resumed
+// after a restart, or after a PATCH that failed half-way) drops it, and the
+// import hashes the staged file itself, as before.
+import path from 'node:path';
+import { Transform, pipeline, type Readable } from 'node:stream';
+import { FileStore } from '@tus/file-store';
+import { FormatDetection } from '@/lib/images/content-check';
+import { logger } from '@/lib/log';
+import { IngestPipeline } from '@/lib/stores/ingest';
+import { recordStagedSums } from './staged-sums';
+
+/**
+ * Uploads hashed at once by this process. Each holds a 16 MiB hashing buffer
+ * while it is open, even idle between PATCHes: past this many, an upload is
+ * staged unhashed and its import hashes it, so open uploads cannot pin memory.
+ */
+const MAX_HASHED_UPLOADS = 2;
+
+interface Hashing {
+  sink: IngestPipeline;
+  detection: FormatDetection;
+  /** Bytes hashed: the staged file's length when the state is current. */
+  offset: number;
+}
+
+export class HashingFileStore extends FileStore {
+  /** Uploads being hashed by this process (each holds its hashing pipeline's buffer until it ends). */
+  private readonly hashing = new Map<string, Hashing>();
+
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    if (offset === 0) this.begin(id);
+    const h = this.hashing.get(id);
+    if (!h || h.offset !== offset) {
+      this.drop(id);
+      return super.write(readable, id, offset);
+    }
+    const feed = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        h.offset += chunk.byteLength;
+        const wait = h.sink.push(chunk);
+        if (wait) wait.then(() => done(null, chunk), done);
+        else done(null, chunk);
+      },
+    });
+    pipeline(readable, feed, (err) => {
+      if (err) feed.destroy(err);
+    });
+    let end: number;
+    try {
+      end = await super.write(feed, id, offset);
+    } catch (err) {
+      this.drop(id); // some of what was hashed may not be in the file
+      throw err;
+    }
+    const size = (await this.configstore.get(id))?.size;
+    if (end !== h.offset) this.drop(id);
+    else if (size === end) await this.conclude(id, h);
+    return end;
+  }
+
+  override async remove(id: string): Promise<void> {
+    this.drop(id);
+    await super.remove(id);
+  }
+
+  /** Stop hashing an upload (it ended, failed or is gone); its import will hash the file. */
+  drop(id: string): void {
+    const h = this.hashing.get(id);
+    if (!h) return;
+    this.hashing.delete(id);
+    void h.sink.abandon();
+  }
+
+  private begin(id: string): void {
+    this.drop(id);
+    if (this.hashing.size >= MAX_HASHED_UPLOADS) return;
+    const detection = new FormatDetection();
+    this.hashing.set(id, { sink: new IngestPipeline(null, detection), detection, offset: 0 });
+  }
+
+  /** Every byte is staged: its sums go beside the file, before tus announces the upload finished. */
+  private async conclude(id: string, h: Hashing): Promise<void> {
+    this.hashing.delete(id);
+    try {
+      const digests = await h.sink.finish();
+      await recordStagedSums(path.join(this.directory, id), { size: h.offset, digests, findings: h.detection.findings() });
+    } catch (err) {
+      await h.sink.abandon();
+      logger.warn({ err, imageId: id }, 'could not record the sums of a staged upload; its import will hash it');
+    }
+  }
+}
