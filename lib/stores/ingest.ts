@@ -110,7 +110,7 @@ export class IngestPipeline {
 
   /** Stop after a failure: wait for writes in flight (so the file can be closed) and drop the hash job. */
   async abandon(): Promise<void> {
-    this.failure ??= new Error('upload abandoned');
+    this.fail(new Error('upload abandoned')); // wakes a push waiting for a slot: it throws instead of hanging
     this.hasher.drop();
     await Promise.all(this.inflight);
     // No write uses the buffer now. A hash worker may still be reading a slot

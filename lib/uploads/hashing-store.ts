@@ -19,12 +19,18 @@ import { recordStagedSums } from './staged-sums';
  * staged unhashed and its import hashes it, so open uploads cannot pin memory.
  */
 const MAX_HASHED_UPLOADS = 2;
+/** An upload that sent nothing for this long gives its place up to a new one (its import will hash it). */
+const IDLE_MS = 60_000;
 
 interface Hashing {
   sink: IngestPipeline;
   detection: FormatDetection;
   /** Bytes hashed: the staged file's length when the state is current. */
   offset: number;
+  /** When it last received a chunk. */
+  active: number;
+  /** A chunk is waiting for a hashing slot (not idle, whatever `active` says). */
+  waiting: boolean;
 }
 
 export class HashingFileStore extends FileStore {
@@ -38,12 +44,29 @@ export class HashingFileStore extends FileStore {
       this.drop(id);
       return super.write(readable, id, offset);
     }
+    const hashing = this.hashing;
+    const stop = () => {
+      if (this.hashing.get(id) === h) this.drop(id);
+    };
     const feed = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        // Dropped meanwhile (idle, removed) or hashing failed: the bytes still go to the file; the import will hash it.
+        if (hashing.get(id) !== h) return done(null, chunk);
         h.offset += chunk.byteLength;
-        const wait = h.sink.push(chunk);
-        if (wait) wait.then(() => done(null, chunk), done);
-        else done(null, chunk);
+        h.active = Date.now();
+        let wait: Promise<void> | void;
+        try {
+          wait = h.sink.push(chunk);
+        } catch {
+          stop();
+          return done(null, chunk);
+        }
+        if (!wait) return done(null, chunk);
+        h.waiting = true;
+        wait.then(
+          () => ((h.waiting = false), done(null, chunk)),
+          () => ((h.waiting = false), stop(), done(null, chunk)),
+        );
       },
     });
     pipeline(readable, feed, (err) => {
@@ -56,6 +79,7 @@ export class HashingFileStore extends FileStore {
       this.drop(id); // some of what was hashed may not be in the file
       throw err;
     }
+    if (this.hashing.get(id) !== h) return end;
     const size = (await this.configstore.get(id))?.size;
     if (end !== h.offset) this.drop(id);
     else if (size === end) await this.conclude(id, h);
@@ -77,9 +101,11 @@ export class HashingFileStore extends FileStore {
 
   private begin(id: string): void {
     this.drop(id);
+    const now = Date.now();
+    for (const [other, h] of this.hashing) if (!h.waiting && now - h.active > IDLE_MS) this.drop(other);
     if (this.hashing.size >= MAX_HASHED_UPLOADS) return;
     const detection = new FormatDetection();
-    this.hashing.set(id, { sink: new IngestPipeline(null, detection), detection, offset: 0 });
+    this.hashing.set(id, { sink: new IngestPipeline(null, detection), detection, offset: 0, active: now, waiting: false });
   }
 
   /** Every byte is staged: its sums go beside the file, before tus announces the upload finished. */
