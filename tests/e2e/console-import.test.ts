@@ -9,8 +9,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -18,6 +16,7 @@ import { launchBrowser, screenshot, signIn, type TestBrowser } from '../helpers/
 import { digests, eventually, qcow2Bytes } from '../helpers/images';
 import { removeDir, startServer, type TestServer } from '../helpers/server';
 import { STORE_DESCRIPTIONS, twoFileStores } from '../helpers/stores';
+import { allowSource, listenOnLoopback } from '../helpers/web-source';
 
 let server: TestServer;
 let browser: TestBrowser;
@@ -44,12 +43,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 before(async () => {
   source = http.createServer(handle);
-  source.listen(0, '127.0.0.1');
-  await once(source, 'listening');
-  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  src = await listenOnLoopback(source);
   server = await startServer({
     storeConfig: twoFileStores,
-    extraConfig: `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(src).port}\n`,
+    extraConfig: allowSource(src),
   });
   browser = await launchBrowser();
 });

@@ -8,13 +8,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5, waitFor } from '../../helpers/data';
+import { listenOnLoopback } from '../../helpers/web-source';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -33,9 +32,7 @@ before(async () => {
     if (req.url !== '/data') return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Length': WEB_DATA.length }).end(WEB_DATA);
   });
-  source.listen(0, '127.0.0.1');
-  await once(source, 'listening');
-  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  src = await listenOnLoopback(source);
   server = await startServer({
     storeConfig: (dir) => {
       for (const s of [...STORES, 'staging']) mkdirSync(path.join(dir, s));

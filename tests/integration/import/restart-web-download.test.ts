@@ -7,14 +7,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http, { type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { killServer, md5, sha512, waitFor } from '../../helpers/data';
+import { allowSource, listenOnLoopback } from '../../helpers/web-source';
 
 const DATA = new Uint8Array(randomBytes(16 * 1048576));
 /** Sent before the source stalls: more than one of the store's 4 MiB write slots. */
@@ -43,9 +42,7 @@ before(async () => {
     if (url === '/data') return void res.writeHead(200, { 'Content-Length': DATA.length }).end(DATA);
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no such file');
   });
-  source.listen(0, '127.0.0.1');
-  await once(source, 'listening');
-  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  src = await listenOnLoopback(source);
 });
 
 after(async () => {
@@ -57,7 +54,7 @@ after(async () => {
   if (dir) removeDir(dir);
 });
 
-const config = () => `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(src).port}\n`;
+const config = () => allowSource(src);
 const storedOf = (s: TestServer, id: string) => readdirSync(path.join(s.dir, 'images')).filter((f) => f.includes(id));
 const stagedOf = (s: TestServer, id: string) => {
   const d = path.join(s.dir, 'data', 'staging');

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { waitFor } from '../../helpers/data';
+import { listenOnLoopback } from '../../helpers/web-source';
 
 const CAP = 1048576;
 const identity = (project: string, roles: string) => ({
@@ -71,9 +72,8 @@ let single: TestServer;
 let multi: TestServer;
 
 before(async () => {
-  source = http.createServer(handle).listen(0, '127.0.0.1');
-  await once(source, 'listening');
-  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  source = http.createServer(handle);
+  src = await listenOnLoopback(source);
   closedPort = await freePort();
   single = await startServer({ flavor: 'trusted-headers', extraConfig: `[DEFAULT]\nimage_size_cap = ${CAP}\n${filtering()}` });
   multi = await startServer({

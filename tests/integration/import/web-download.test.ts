@@ -6,7 +6,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +16,7 @@ import { client } from '../../helpers/http';
 import { md5, sha512, waitFor } from '../../helpers/data';
 import { DEFAULT_IMPORT_FILTERING } from '../../../lib/config/import-filtering';
 import { checkImportUri } from '../../../lib/imports/web-fetch';
+import { allowSource, listenOnLoopback } from '../../helpers/web-source';
 
 let server: TestServer;
 let source: http.Server;
@@ -54,9 +54,7 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 before(async () => {
   source = http.createServer(handle);
-  source.listen(0, '127.0.0.1');
-  await once(source, 'listening');
-  src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  src = await listenOnLoopback(source);
   dir = mkdtempSync(path.join(os.tmpdir(), 'glance-webdl-'));
   mkdirSync(path.join(dir, 'staging'));
   server = await startServer({
@@ -64,7 +62,7 @@ before(async () => {
     flavor: 'trusted-headers',
     extraConfig:
       `[DEFAULT]\nnode_staging_uri = file://${path.join(dir, 'staging')}\nimage_size_cap = ${CAP}\n` +
-      `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(src).port}\n`,
+      allowSource(src),
   });
   admin = client(server.url, identity('admin-project', 'admin,member,reader'));
   member = client(server.url, identity('demo-project', 'member,reader'));
