@@ -16,6 +16,7 @@ import next from 'next';
 import { loadConfig, type GlanceConfig } from '../lib/config';
 import { migrate } from '../lib/db/migrate';
 import { httpServerTimeouts } from '../lib/runtime/http-timeouts';
+import { markStopping } from '../lib/runtime/stopping';
 import { LengthFramedResponse } from '../http/length-framed-response';
 import { DbSupervisor } from './lib/db-supervisor';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
@@ -33,6 +34,7 @@ let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  markStopping();
   httpServer?.close();
   httpServer?.closeAllConnections();
   await dbSupervisor?.stop();

@@ -6,6 +6,7 @@
 import * as mariadb from 'mariadb';
 import type { Pool, PoolConfig } from 'mariadb';
 import { logger } from '@/lib/log';
+import { isStopping } from '@/lib/runtime/stopping';
 import { isDatabaseUnavailable } from './unavailable';
 
 const PROBE_EVERY_MS = 500;
@@ -60,6 +61,7 @@ export class Reachability {
       // (a wrong password) is for the queries to report.
       this.down = isDatabaseUnavailable(err) && !isConnectTimeout(err);
     }
+    if (this.down && isStopping()) return; // the server is stopping its own database
     if (this.down !== wasDown) logger[this.down ? 'error' : 'info'](this.down ? 'database unreachable: answering 503' : 'database reachable again');
   }
 

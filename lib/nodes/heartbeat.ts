@@ -2,6 +2,7 @@
 // heartbeat every [DEFAULT] node_heartbeat_interval seconds, and on each beat
 // a look for nodes whose heartbeat went stale, whose uploads it repairs.
 import { logger } from '@/lib/log';
+import { isStopping } from '@/lib/runtime/stopping';
 import { thisNode } from './identity';
 import { beat } from './registry';
 import { repairOrphanedUploads } from './repair';
@@ -21,6 +22,7 @@ export async function joinNodes(): Promise<void> {
   let beating = false;
   let repairing = false;
   processGlobals.glanceHeartbeat = setInterval(() => {
+    if (isStopping()) return;
     if (!beating) {
       beating = true;
       beat(self)

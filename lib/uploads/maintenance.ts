@@ -6,6 +6,7 @@ import { getConfig } from '@/lib/config';
 import { serverActor } from '@/lib/images/actor';
 import { imagesForStagingSweep } from '@/lib/images/repository';
 import { logger } from '@/lib/log';
+import { isStopping } from '@/lib/runtime/stopping';
 import { thisNode } from '@/lib/nodes/identity';
 import { servingNodes } from '@/lib/nodes/upload-owners';
 import { abandonUpload, finishStaging } from './lifecycle';
@@ -62,7 +63,7 @@ export async function startUploadMaintenance(): Promise<void> {
   const periodMs = Math.min(60_000, Math.max(1000, (getConfig().stagingExpirySeconds * 1000) / 2));
   let running = false;
   processGlobals.glanceStagingSweeper = setInterval(() => {
-    if (running) return;
+    if (running || isStopping()) return;
     running = true;
     sweepStaging()
       .catch((err) => logger.error({ err }, 'staging sweep failed'))
