@@ -46,10 +46,9 @@ async function resourceTypeId(tx: Tx, name: string, now: Date, preferNew: boolea
   return (await tx.metadefResourceType.create({ data: { name, protected: true, createdAt: now } })).id;
 }
 
-/** One definition file into the tables; false when its namespace exists and is left alone. */
-async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
-  const now = nowSeconds();
-  const values = {
+/** A definition file's namespace row, as Glance's loader reads it (owner `admin` when the file names none). */
+function namespaceColumns(doc: Json) {
+  return {
     namespace: String(doc.namespace),
     displayName: strOrNull(doc.display_name),
     description: strOrNull(doc.description),
@@ -57,6 +56,12 @@ async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
     protected: typeof doc.protected === 'boolean' ? doc.protected : null,
     owner: strOrNull(doc.owner) ?? 'admin',
   };
+}
+
+/** One definition file into the tables; false when its namespace exists and is left alone. */
+async function loadOne(tx: Tx, doc: Json, opts: LoadOptions): Promise<boolean> {
+  const now = nowSeconds();
+  const values = namespaceColumns(doc);
   let ns = await tx.metadefNamespace.findUnique({ where: { namespace: values.namespace } });
   if (ns && opts.overwrite) {
     const where = { namespaceId: ns.id };
@@ -172,15 +177,7 @@ async function loadAllInto(docs: Json[]): Promise<void> {
   const now = nowSeconds();
   await db().$transaction(async (tx) => {
     await tx.metadefNamespace.createMany({
-      data: docs.map((doc) => ({
-        namespace: String(doc.namespace),
-        displayName: strOrNull(doc.display_name),
-        description: strOrNull(doc.description),
-        visibility: strOrNull(doc.visibility),
-        protected: typeof doc.protected === 'boolean' ? doc.protected : null,
-        owner: strOrNull(doc.owner) ?? 'admin',
-        createdAt: now,
-      })),
+      data: docs.map((doc) => ({ ...namespaceColumns(doc), createdAt: now })),
     });
     const nsId = new Map((await tx.metadefNamespace.findMany({ select: { id: true, namespace: true } })).map((n) => [n.namespace, n.id]));
     const assocs = docs.flatMap((doc) => ((doc.resource_type_associations as Json[] | undefined) ?? []).map((rt) => ({ doc, rt })));
