@@ -3,13 +3,22 @@
 // buffer upload bodies).
 import Link from 'next/link';
 import { Providers } from '@/components/providers';
+import { DatabaseUnreachable } from '@/components/console/database-unreachable';
 import { consoleContext } from '@/http/console-session';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { SignOutButton } from '../sign-out-button';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
-  const ctx = await consoleContext();
+  let ctx;
+  try {
+    ctx = await consoleContext();
+  } catch (err) {
+    // Anything else (the sign-in redirect included) is Next's to handle.
+    if (!isDatabaseUnavailable(err)) throw err;
+    return <DatabaseUnreachable />;
+  }
   return (
     <Providers>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">

@@ -146,6 +146,13 @@ test('kill -9 of MariaDB: 503 within the bound, /versions still served, and the 
   const tusCreate = await browser.fetch('/api/console/uploads', { method: 'POST', headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', Origin: server.url } });
   assert.equal(tusCreate.status, 503);
   assert.equal(await tusCreate.text(), UNAVAILABLE);
+  // The console's pages say so in words, never Next's 500 error page (an app-router page has no 503 of its own).
+  for (const page of ['/dashboard', `/dashboard/images/${keptImage.id}`, '/dashboard/status-flow']) {
+    const shown = await timed(() => browser.fetch(page, { headers: { Accept: 'text/html' } }));
+    assert.equal(shown.value.status, 200, page);
+    assert.ok(shown.ms < BOUND_MS, `${page}: ${shown.ms} ms`);
+    assert.match(await shown.value.text(), /The image service cannot reach its database/, page);
+  }
 
   // What needs no database keeps working; the health check tells a supervisor.
   const versions = await timed(() => call(server.url, 'GET', '/versions'));
@@ -193,6 +200,9 @@ test('kill -9 of MariaDB: 503 within the bound, /versions still served, and the 
   assert.deepEqual(failed.map((e) => [e.from_status, e.to_status]), [['saving', 'queued']]);
 
   assert.equal((await browser.fetch('/api/console/images', { headers: { Accept: 'application/json' } })).status, 200);
+  const page = await browser.fetch('/dashboard', { headers: { Accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(await page.text(), /cannot reach its database/);
 
   // And everything works as before.
   const data = randomBytes(200_000);
