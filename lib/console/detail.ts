@@ -99,7 +99,8 @@ export async function imageDetail(ctx: RequestContext, id: string): Promise<Imag
     // Named in the location's metadata, or (written before enabled_backends) the store whose URI it is, as Glance fills it in.
     store: all.multiStore ? all.locationStoreId(l.value, l.metaData) : null,
   }));
-  const held = [...new Set(live.map((l) => l.store).filter((s): s is string => s !== null))];
+  // The API's `stores` field, so a deactivated image's stores stay hidden from non-admins as there.
+  const held = [...new Set(String(image.stores ?? '').split(',').filter(Boolean))];
   const locations = ctx.isAdmin ? live : null;
   const mayKnowActors = ctx.isAdmin || (ctx.projectId !== null && ctx.projectId === row.owner);
   return {

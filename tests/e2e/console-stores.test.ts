@@ -133,6 +133,13 @@ test('a member gets no store picker, uploads to the default store, and sees the 
   await screenshot(page, 'image-stores-member-desktop');
   assert.deepEqual(browser.errors, []);
 
+  // Deactivated, its stores are hidden from the member as the API's `stores` field is (Glance hides its locations).
+  assert.equal((await personas.admin.post(`/v2/images/${id}/actions/deactivate`)).status, 204);
+  await page.reload();
+  await page.getByTestId('field-status').filter({ hasText: 'deactivated' }).waitFor();
+  assert.equal(await page.getByTestId('field-stores').innerText(), '—');
+  assert.equal((await personas.admin.post(`/v2/images/${id}/actions/reactivate`)).status, 204);
+
   // The member's own upload request, made to name bulk: 403, the image stays queued with nothing staged.
   await page.goto(`${server.url}/dashboard`);
   await tamperStore(page, 'bulk');
