@@ -6,11 +6,19 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
 
-/** The socket peer's address, IPv4-mapped IPv6 written as plain IPv4. */
+/** The client's address (the socket peer's, or the balancer's word for it), IPv4-mapped IPv6 written as plain IPv4. */
 export function peerAddress(req: IncomingMessage): string | null {
-  const addr = req.socket?.remoteAddress ?? null;
+  const addr = (getConfig().enableProxyHeadersParsing ? forwardedFor(req) : null) ?? req.socket?.remoteAddress ?? null;
   return addr?.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
+}
+
+/** The last address of the (last) X-Forwarded-For header, if any. */
+function forwardedFor(req: IncomingMessage): string | null {
+  const header = req.headersDistinct['x-forwarded-for']?.at(-1);
+  const last = header?.split(',').at(-1)?.trim();
+  return last || null;
 }
 
 /** `head` (the request line and headers) with Node's request body as its web body, for the usual readers. */

@@ -52,6 +52,8 @@ export interface GlanceConfig {
   policyFile: string | null;
   /** oslo.middleware's max_request_body_size: the largest JSON request body, in bytes. */
   maxRequestBodySize: number;
+  /** Behind a load balancer: the client's address is the last X-Forwarded-For entry (the one the balancer added). */
+  enableProxyHeadersParsing: boolean;
   /** Glance's legacy per-image quotas ([DEFAULT] image_*_quota); a negative value means unlimited. */
   quotas: ImageQuotas;
   /** [DEFAULT] enabled_import_methods, as written; /v2/info/import lists those of them this service implements. */
@@ -238,6 +240,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     policyFile: policyFileOf(last((doc.oslo_policy ?? {}).policy_file), configFile, baseDir),
     // [DEFAULT] max_request_body_size is oslo's deprecated spelling of the same option.
     maxRequestBodySize: int('oslo_middleware', 'max_request_body_size', last(osloMiddleware.max_request_body_size) ?? last(dflt.max_request_body_size), DEFAULT_MAX_REQUEST_BODY_SIZE),
+    enableProxyHeadersParsing: bool('oslo_middleware', 'enable_proxy_headers_parsing', last(osloMiddleware.enable_proxy_headers_parsing), false),
     quotas: parseQuotas(dflt, doc.oslo_limit),
     enabledImportMethods: listOpt(last(dflt.enabled_import_methods)) ?? DEFAULT_IMPORT_METHODS,
     taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),

@@ -2,8 +2,10 @@
 // `keystone` flavor with its admin-openrc in its own temp dir, tokens, and
 // projects/users made through the real /v3 API.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { call } from './http';
 import { startServer, type ServerOptions, type TestServer } from './server';
 
@@ -65,4 +67,30 @@ export async function makeProjectUser(base: string, adminToken: string, project:
   const g = await call(base, 'PUT', `/v3/projects/${p.json.project.id}/users/${u.json.user.id}/roles/${roleId}`, { headers: h });
   if (g.status !== 204) throw new Error(`grant: ${g.status} ${g.text}`);
   return { projectId: p.json.project.id as string, userId: u.json.user.id as string };
+}
+
+export interface SignInReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  ms: number;
+}
+
+/** POST /v3/auth/tokens from a chosen loopback address (all of 127/8 is local on Linux). */
+export function signInFrom(port: number, from: string, auth: object, headers: Record<string, string> = {}): Promise<SignInReply> {
+  const body = JSON.stringify(auth);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, localAddress: from, method: 'POST', path: '/v3/auth/tokens', agent: false, headers: { 'Content-Type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -4,10 +4,8 @@
 // do not count; parallel failures all count; console sign-ins share the count.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { consoleBrowser, sessionCookie } from '../../helpers/console';
-import { passwordAuth, readOpenrc, startKeystoneServer, type KeystoneServer } from '../../helpers/identity';
+import { passwordAuth, readOpenrc, signInFrom, startKeystoneServer, type KeystoneServer } from '../../helpers/identity';
 import { removeDir } from '../../helpers/server';
 
 const ALLOWED_FAILURES = 5;
@@ -27,31 +25,9 @@ after(async () => {
   if (server) removeDir(server.dir);
 });
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  ms: number;
-}
-
-/** POST /v3/auth/tokens from a chosen loopback address (all of 127/8 is local on Linux). */
-function signIn(from: string, user: string, password: string, headers: Record<string, string> = {}): Promise<Reply> {
-  const body = JSON.stringify(passwordAuth(user, password, admin.project));
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, localAddress: from, method: 'POST', path: '/v3/auth/tokens', agent: false, headers: { 'Content-Type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, ms: performance.now() - t0 }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** POST /v3/auth/tokens as the admin project from a chosen loopback address. */
+const signIn = (from: string, user: string, password: string, headers: Record<string, string> = {}) =>
+  signInFrom(server.port, from, passwordAuth(user, password, admin.project), headers);
 
 test('an address that failed too often gets 429 at once, even with the right password and a forged X-Forwarded-For', async () => {
   const from = '127.0.0.11';
