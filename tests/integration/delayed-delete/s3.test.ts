@@ -6,40 +6,35 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { removeDir, startServer, type TestServer } from '../../helpers/server';
+import { serverForFile, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { events, waitFor, waitForStatus } from '../../helpers/data';
-import { deleteBucketDeep, freshBucket, listObjects, testS3 } from '../../helpers/s3';
+import { deleteBucketDeep, freshBucket, listObjects, s3StoreLines } from '../../helpers/s3';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
 let bucket: string;
 let fastDir: string;
-const s3 = testS3();
 
-before(async () => {
-  bucket = await freshBucket('scrub');
-  server = await startServer({
-    storeConfig: (dir) => {
-      fastDir = path.join(dir, 'fast');
-      mkdirSync(fastDir, { recursive: true });
-      return [
-        'default_backend = fast',
-        '[DEFAULT]',
-        'enabled_backends = fast:file, ceph:s3',
-        'delayed_delete = true', 'scrub_time = 3600', 'wakeup_time = 1',
-        '[fast]', `filesystem_store_datadir = ${fastDir}`,
-        '[ceph]', `s3_store_host = ${s3.endpoint}`, `s3_store_access_key = ${s3.accessKey}`, `s3_store_secret_key = ${s3.secretKey}`,
-        `s3_store_region_name = ${s3.region}`, `s3_store_bucket = ${bucket}`, 's3_store_bucket_url_format = path',
-      ].join('\n');
-    },
-  });
-  api = client(server.url);
+before(async () => (bucket = await freshBucket('scrub')));
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
+}, {
+  storeConfig: (dir) => {
+    fastDir = path.join(dir, 'fast');
+    mkdirSync(fastDir, { recursive: true });
+    return [
+      'default_backend = fast',
+      '[DEFAULT]',
+      'enabled_backends = fast:file, ceph:s3',
+      'delayed_delete = true', 'scrub_time = 3600', 'wakeup_time = 1',
+      '[fast]', `filesystem_store_datadir = ${fastDir}`,
+      '[ceph]', ...s3StoreLines(bucket),
+    ].join('\n');
+  },
 });
-
 after(async () => {
-  await server?.stop();
-  if (server) removeDir(server.dir);
   if (bucket) await deleteBucketDeep(bucket);
 });
 
