@@ -6,4 +6,7 @@ export async function register() {
   await startUp();
   const { startUploadMaintenance } = await import('./lib/uploads/maintenance');
   await startUploadMaintenance();
+  // [DEFAULT] delayed_delete: this node scrubs too (several nodes share the work safely).
+  const { startScrubber } = await import('./lib/images/scrubber');
+  startScrubber();
 }

@@ -7,6 +7,8 @@
 //   db-load-metadefs [PATH] [--merge] [--prefer-new] [--overwrite]
 //                                         glance-manage's: definition files (default etc/metadefs) into the catalog
 //   db-export-metadefs PATH               glance-manage's: the catalog out, one file per namespace
+//   scrub                                 glance-scrubber's one run: remove the data of pending_delete images past scrub_time
+//   restore IMAGE_ID                      glance-scrubber --restore: a pending_delete image back to active
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as mariadb from 'mariadb';
@@ -15,7 +17,7 @@ import { poolConfigFromUrl } from '../lib/db/url';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
 
 const USAGE =
-  'usage: npm run manage -- unlock-user NAME | reset-password NAME  [--domain NAME] | db-load-metadefs [PATH] [--merge] [--prefer-new] [--overwrite] | db-export-metadefs PATH  [--config-file PATH]';
+  'usage: npm run manage -- unlock-user NAME | reset-password NAME  [--domain NAME] | db-load-metadefs [PATH] [--merge] [--prefer-new] [--overwrite] | db-export-metadefs PATH | scrub | restore IMAGE_ID  [--config-file PATH]';
 
 function flag(args: string[], name: string): boolean {
   const i = args.indexOf(name);
@@ -44,6 +46,40 @@ async function metadefsCommand(args: string[], configFile: string | null): Promi
       console.log(`[manage] metadata definitions: ${written.length} namespace(s) written to ${target}`);
     }
     return 0;
+  } finally {
+    const { db: client } = await import('../lib/db/client');
+    await client().$disconnect();
+    await db.stop();
+  }
+}
+
+/** glance-scrubber's commands; null when the command is another one. Errors as glance-scrubber prints them. */
+async function scrubberCommand(args: string[], configFile: string | null): Promise<number | null> {
+  const [command, imageId, ...rest] = args;
+  if (command !== 'scrub' && command !== 'restore') return null;
+  if (rest.length > 0 || (command === 'restore') !== (imageId !== undefined)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const db = await database(configFile);
+  process.env.DATABASE_URL = db.url;
+  const { GlanceError } = await import('../lib/errors');
+  const { serverActor } = await import('../lib/images/actor');
+  try {
+    if (command === 'restore') {
+      const { restoreImage } = await import('../lib/images/restore');
+      await restoreImage(serverActor('operator'), imageId!);
+      console.log(`[manage] image ${imageId} restored to active`);
+      return 0;
+    }
+    const { scrubDue } = await import('../lib/images/scrubber');
+    const c = await scrubDue();
+    console.log(`[manage] scrubbed ${c.scrubbed} image(s); ${c.failed} failed and stay pending_delete; ${c.skipped} taken by another scrubber`);
+    return c.failed > 0 ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof GlanceError)) throw err;
+    console.error(`ERROR: ${err.message}`);
+    return 1;
   } finally {
     const { db: client } = await import('../lib/db/client');
     await client().$disconnect();
@@ -94,6 +130,8 @@ async function main(): Promise<number> {
   if (configFile) process.env.GLANCE_CONFIG_FILE = configFile;
   const metadefs = await metadefsCommand([...args], configFile);
   if (metadefs !== null) return metadefs;
+  const scrubber = await scrubberCommand(args, configFile);
+  if (scrubber !== null) return scrubber;
   const domain = option(args, '--domain') ?? 'Default';
   const [command, name, ...rest] = args;
   if (!command || !name || rest.length > 0 || !['unlock-user', 'reset-password'].includes(command)) {

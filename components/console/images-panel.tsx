@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import type { UploadStoreChoices } from './api';
 import { ImagesTable } from './images-table';
+import { PendingDeletes } from './pending-deletes';
 import { Uploads } from './uploads';
 import { UrlImport } from './url-import';
 
@@ -11,8 +12,9 @@ import { UrlImport } from './url-import';
  * `canUpload`: the policy lets the signed-in user create images (else no upload area).
  * `storeChoices`: the stores an upload may go to (admins on a multi-store site), else null.
  * `fromUrl`: web-download is an enabled import method (GET /v2/info/import lists it).
+ * `pendingDeletes`: an admin on a delayed_delete site (sees and restores pending_delete images).
  */
-export function ImagesPanel({ canUpload, storeChoices, fromUrl }: { canUpload: boolean; storeChoices: UploadStoreChoices | null; fromUrl: boolean }) {
+export function ImagesPanel({ canUpload, storeChoices, fromUrl, pendingDeletes = false }: { canUpload: boolean; storeChoices: UploadStoreChoices | null; fromUrl: boolean; pendingDeletes?: boolean }) {
   const [uploading, setUploading] = useState(false);
   const [importing, setImporting] = useState(false);
   return (
@@ -25,6 +27,7 @@ export function ImagesPanel({ canUpload, storeChoices, fromUrl }: { canUpload: b
         </div>
       )}
       <ImagesTable live={uploading || importing} />
+      {pendingDeletes && <PendingDeletes />}
     </div>
   );
 }

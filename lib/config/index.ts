@@ -7,6 +7,7 @@ import { decode } from 'ini';
 import { ConfigError, type Section, all, bool, int, last, positiveInt, signedInt, str } from './ini';
 import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
 import { parseImportFiltering, type ImportFilteringConfig } from './import-filtering';
+import { parseDelayedDelete, type DelayedDeleteConfig } from './scrubber';
 
 export { ConfigError };
 export type { StoreDir, StoresConfig, ImportFilteringConfig };
@@ -64,6 +65,8 @@ export interface GlanceConfig {
   importFiltering: ImportFilteringConfig;
   /** [glance_download_properties] extra_properties: prefixes of the properties glance-download copies from the remote image. */
   glanceDownloadProperties: string[];
+  /** [DEFAULT] delayed_delete and the scrubber's options. */
+  delayedDelete: DelayedDeleteConfig;
 }
 
 export interface ImageQuotas {
@@ -246,6 +249,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     taskTimeToLiveHours: int('task', 'task_time_to_live', last((doc.task ?? {}).task_time_to_live), 48),
     importFiltering: parseImportFiltering(doc.import_filtering_opts),
     glanceDownloadProperties: listOpt(last((doc.glance_download_properties ?? {}).extra_properties)) ?? DEFAULT_GLANCE_DOWNLOAD_PROPERTIES,
+    delayedDelete: parseDelayedDelete(dflt),
   };
 }
 

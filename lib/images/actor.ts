@@ -6,7 +6,7 @@ export interface UserActor {
   projectId: string | null;
 }
 
-export type ServerTask = 'startup-repair' | 'node-repair' | 'staging-sweeper' | 'upload-cleanup' | 'import-task';
+export type ServerTask = 'startup-repair' | 'node-repair' | 'staging-sweeper' | 'upload-cleanup' | 'import-task' | 'scrubber' | 'operator';
 
 export interface ServerActor {
   server: ServerTask;

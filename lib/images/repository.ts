@@ -38,8 +38,9 @@ export async function reload(id: string, client: Db | Tx = db()): Promise<ImageR
  * others committed before it (not a snapshot from the first read), for work
  * that locks a row and then reads what the lock's previous holder changed.
  */
-export function inTransaction<T>(work: (tx: Tx) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
-  return opts.readCommitted ? db().$transaction(work, { isolationLevel: 'ReadCommitted' }) : db().$transaction(work);
+export function inTransaction<T>(work: (tx: Tx) => Promise<T>, opts: { readCommitted?: boolean; timeoutMs?: number } = {}): Promise<T> {
+  const timeout = opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs };
+  return opts.readCommitted ? db().$transaction(work, { isolationLevel: 'ReadCommitted', ...timeout }) : db().$transaction(work, timeout);
 }
 
 /** Set the status (and other columns) only if the image is live and still at `from`; false when it was not. */
@@ -61,11 +62,14 @@ export async function imagesForStagingSweep(stagedIds: string[]) {
   });
 }
 
-/** Soft-delete an image's locations, properties, tags and members; the locations that were live. */
-export async function softDeleteChildren(tx: Tx, imageId: string, now: Date): Promise<{ value: string; metaData: string | null }[]> {
+/**
+ * Soft-delete an image's locations, properties, tags and members; the locations
+ * that were live. `locationStatus` pending_delete: a delayed delete, the data stays for the scrubber.
+ */
+export async function softDeleteChildren(tx: Tx, imageId: string, now: Date, locationStatus: 'deleted' | 'pending_delete' = 'deleted'): Promise<{ value: string; metaData: string | null }[]> {
   const live = await tx.imageLocation.findMany({ where: { imageId, deleted: false }, select: { value: true, metaData: true } });
   const soft = { deleted: true, deletedAt: now, updatedAt: now };
-  await tx.imageLocation.updateMany({ where: { imageId, deleted: false }, data: { ...soft, status: 'deleted' } });
+  await tx.imageLocation.updateMany({ where: { imageId, deleted: false }, data: { ...soft, status: locationStatus } });
   await tx.imageProperty.updateMany({ where: { imageId, deleted: false }, data: soft });
   await tx.imageTag.updateMany({ where: { imageId, deleted: false }, data: soft });
   await tx.imageMember.updateMany({ where: { imageId, deleted: false }, data: soft });
@@ -294,4 +298,70 @@ export async function uploadingCountOf(owner: string, client: Db | Tx = db()): P
     },
   });
   return uploading + copying;
+}
+
+// Delayed delete (lib/images/scrubber.ts, restore.ts): pending_delete images
+// are deleted rows whose pending_delete locations still hold data.
+
+/** Pending-delete images deleted at or before `before`, oldest first. */
+export async function pendingDeletesDue(before: Date, limit: number): Promise<string[]> {
+  const rows = await db().image.findMany({
+    where: { status: 'pending_delete', deletedAt: { lte: before } },
+    orderBy: [{ deletedAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Every pending-delete image, for the admins' console view. */
+export async function pendingDeleteImages() {
+  return db().image.findMany({
+    where: { status: 'pending_delete' },
+    orderBy: [{ deletedAt: 'desc' }, { id: 'asc' }],
+    select: { id: true, name: true, owner: true, size: true, deletedAt: true },
+  });
+}
+
+/** Lock a pending-delete image row for scrubbing unless another node holds it: false when taken or no longer pending. */
+export async function claimPendingDelete(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM images WHERE id = ${id} AND status = 'pending_delete' FOR UPDATE SKIP LOCKED`;
+  return rows.length === 1;
+}
+
+/** Lock an image row (deleted ones too), waiting for its holder; its status and deletion time, or null. */
+export async function lockAnyImage(tx: Tx, id: string): Promise<{ status: string; deletedAt: Date | null } | null> {
+  if (!looksLikeImageId(id)) return null;
+  const rows = await tx.$queryRaw<{ status: string; deleted_at: Date | null }[]>`SELECT status, deleted_at FROM images WHERE id = ${id} FOR UPDATE`;
+  return rows.length === 1 ? { status: rows[0].status, deletedAt: rows[0].deleted_at } : null;
+}
+
+export async function pendingDeleteLocations(tx: Tx, imageId: string) {
+  return tx.imageLocation.findMany({ where: { imageId, status: 'pending_delete' }, orderBy: { id: 'asc' }, select: { id: true, value: true, metaData: true } });
+}
+
+export async function markLocationScrubbed(tx: Tx, locationId: number): Promise<void> {
+  await tx.imageLocation.update({ where: { id: locationId }, data: { status: 'deleted', updatedAt: nowSeconds() } });
+}
+
+/** The row of a scrubbed image: from pending_delete to deleted (it is already marked deleted). */
+export async function markImageScrubbed(tx: Tx, id: string): Promise<boolean> {
+  const res = await tx.image.updateMany({ where: { id, status: 'pending_delete' }, data: { status: 'deleted', updatedAt: nowSeconds() } });
+  return res.count === 1;
+}
+
+/**
+ * Undo a delayed delete: the image row live and active again, its
+ * pending_delete locations active, and the properties, tags and members the
+ * delete removed with it (those deleted at the same second) back.
+ */
+export async function undeleteImage(tx: Tx, id: string, deletedAt: Date): Promise<number> {
+  const now = nowSeconds();
+  const live = { deleted: false, deletedAt: null, updatedAt: now };
+  await tx.image.update({ where: { id }, data: { ...live, status: 'active' } });
+  const locations = await tx.imageLocation.updateMany({ where: { imageId: id, status: 'pending_delete' }, data: { ...live, status: 'active' } });
+  await tx.imageProperty.updateMany({ where: { imageId: id, deleted: true, deletedAt }, data: live });
+  await tx.imageTag.updateMany({ where: { imageId: id, deleted: true, deletedAt }, data: live });
+  await tx.imageMember.updateMany({ where: { imageId: id, deleted: true, deletedAt }, data: live });
+  return locations.count;
 }

@@ -112,3 +112,12 @@ export async function deleteBucketDeep(bucket: string): Promise<void> {
   }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }
+
+/** The [store] lines of an s3 store on the test RGW (or at `host`), path-style, for a server's config. */
+export function s3StoreLines(bucket: string, host = testS3().endpoint): string[] {
+  const t = testS3();
+  return [
+    `s3_store_host = ${host}`, `s3_store_access_key = ${t.accessKey}`, `s3_store_secret_key = ${t.secretKey}`,
+    `s3_store_region_name = ${t.region}`, `s3_store_bucket = ${bucket}`, 's3_store_bucket_url_format = path',
+  ];
+}

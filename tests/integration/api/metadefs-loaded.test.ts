@@ -4,13 +4,13 @@
 // record_loaded.py); and what this service adds: bounded bodies, 400s where Glance 500s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serverForFile, type TestServer } from '../../helpers/server';
 import { call } from '../../helpers/http';
 import { ROOT } from '../../../scripts/lib/server';
+import { manage as runManage } from '../../helpers/manage';
 
 const loaded: { admin_names: string[]; reader_names: string[]; shows: Record<string, string> } = JSON.parse(
   readFileSync(path.join(ROOT, 'tests', 'fixtures', 'metadefs', 'glance-loaded.json'), 'utf8'),
@@ -127,19 +127,7 @@ test('the schema documents are Glance 25.1\'s, byte for byte', async () => {
   }
 });
 
-function manage(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'manage', '--', ...args, '--config-file', server.configFile], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: server.databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.once('close', (code) => resolve({ code: code ?? 1, out }));
-  });
-}
+const manage = (args: string[]) => runManage(server, args);
 
 test('npm run manage -- db-export-metadefs / db-load-metadefs: out one file per namespace, and back in', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'metadefs-export-'));

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startServer, removeDir, freePort, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5, sha512, putHead, RawRequest, waitForStatus, events, filesIn } from '../../helpers/data';
-import { deleteBucketDeep, freshBucket, listMultipartUploads, listObjects, testS3 } from '../../helpers/s3';
+import { deleteBucketDeep, freshBucket, listMultipartUploads, listObjects, s3StoreLines, testS3 } from '../../helpers/s3';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -27,11 +27,7 @@ before(async () => {
     storeConfig: (dir) => {
       fastDir = path.join(dir, 'fast');
       mkdirSync(fastDir, { recursive: true });
-      const s3Keys = (host: string, b: string) => [
-        `s3_store_host = ${host}`, `s3_store_access_key = ${s3.accessKey}`, `s3_store_secret_key = ${s3.secretKey}`,
-        `s3_store_region_name = ${s3.region}`, `s3_store_bucket = ${b}`, 's3_store_bucket_url_format = path',
-        's3_store_large_object_chunk_size = 5', 's3_store_thread_pools = 2',
-      ];
+      const s3Keys = (host: string, b: string) => [...s3StoreLines(b, host), 's3_store_large_object_chunk_size = 5', 's3_store_thread_pools = 2'];
       return [
         'default_backend = ceph',
         '[DEFAULT]',
