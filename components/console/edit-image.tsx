@@ -29,7 +29,7 @@ function draftOf(image: Image): Draft {
 }
 
 /** Custom properties minus Glance's own os_glance_* (import progress, the import lock): the API refuses edits to them. */
-const editableProperties = (image: Image) => customProperties(image).filter(([k]) => !k.startsWith('os_glance'));
+export const editableProperties = (image: Image) => customProperties(image).filter(([k]) => !k.startsWith('os_glance'));
 
 /** Numbers as numbers; anything else as typed, so the API's schema says what is wrong with it. */
 const asNumber = (v: string): number | string => (/^-?\d+$/.test(v.trim()) ? Number(v) : v);
