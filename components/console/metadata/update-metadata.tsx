@@ -31,10 +31,16 @@ export function UpdateMetadata({ image, onSaved }: { image: Image; onSaved: () =
   );
 }
 
-function MetadataDialog({ image, onClose, onSaved }: { image: Image; onClose: () => void; onSaved: () => void }) {
+function MetadataDialog({ image, onClose: closed, onSaved }: { image: Image; onClose: () => void; onSaved: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Closed before unmounting: the page outside stays inert while the modal is open, so focus could not return.
+  const onClose = () => {
+    ref.current?.close();
+    closed();
+  };
   const uid = useId();
-  const before = useMemo(() => new Map(editableProperties(image)), [image]);
+  // By name, as Horizon lists them.
+  const before = useMemo(() => new Map(editableProperties(image).sort(([a], [b]) => a.localeCompare(b))), [image]);
   const [entries, setEntries] = useState<Entry[]>(() => [...before].map(([key, value]) => ({ key, value })));
   const [filter, setFilter] = useState('');
   const [custom, setCustom] = useState('');

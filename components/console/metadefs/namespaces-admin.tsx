@@ -17,10 +17,10 @@ export function NamespacesAdmin() {
   const list = useQuery({ queryKey: ['metadefs'], queryFn: () => api<{ namespaces: Namespace[] }>(LIST) });
   const [notice, setNotice] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
   const [doomed, setDoomed] = useState<Namespace | null>(null);
-  const done = (text: string) => {
+  // The list is re-read before the mutation settles: a second switch must start from the namespace as it is now.
+  const done = async (text: string) => {
+    await Promise.all([qc.invalidateQueries({ queryKey: ['metadefs'] }), qc.invalidateQueries({ queryKey: ['metadefs-catalog'] })]);
     setNotice({ kind: 'ok', text });
-    void qc.invalidateQueries({ queryKey: ['metadefs'] });
-    void qc.invalidateQueries({ queryKey: ['metadefs-catalog'] });
   };
   const failed = (e: unknown) => setNotice({ kind: 'error', text: (e as Error).message });
   const update = useMutation({
@@ -41,7 +41,7 @@ export function NamespacesAdmin() {
       <p className="max-w-3xl text-sm text-slate-600">
         The catalog of properties Horizon, Nova and the image page's “Update metadata” offer. Namespaces apply to resource types; a protected one cannot be deleted.
       </p>
-      <ImportNamespace onImported={(name) => done(`Imported namespace ${name}.`)} />
+      <ImportNamespace onImported={(name) => void done(`Imported namespace ${name}.`)} />
       {notice && (
         <p role={notice.kind === 'error' ? 'alert' : 'status'} className={`rounded-md px-3 py-2 text-sm ${notice.kind === 'error' ? 'bg-red-50 text-red-800' : 'bg-emerald-50 text-emerald-800'}`}>
           {notice.text}
