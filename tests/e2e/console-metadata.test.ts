@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { assertAccessible } from '../helpers/axe';
 import { launchBrowser, dropFiles, screenshot, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
@@ -117,6 +118,15 @@ test('Update metadata: typed controls (boolean, integer bounds) and Escape; a ba
   const img = await personas.member.create({ name: 'md-bad', disk_format: 'raw', container_format: 'bare' });
   const page = await signInAs(personas.login.member);
   let dialog = await openDialog(page, img.id);
+  // The keyboard stays in the modal: every Tab stop is inside the dialog (or the browser's own UI between rounds).
+  await dialog.locator('[data-namespace]').first().waitFor();
+  const stops: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await page.evaluate(() => (document.activeElement === document.body ? 'body' : document.activeElement?.closest('dialog') ? 'dialog' : `outside: ${document.activeElement?.outerHTML.slice(0, 80)}`)));
+  }
+  assert.deepEqual(stops.filter((s) => s.startsWith('outside')), [], stops.join(' | '));
+  assert.ok(stops.filter((s) => s === 'dialog').length >= 8);
   await dialog.getByLabel('Filter available metadata').fill('img_linked_clone');
   await dialog.getByRole('button', { name: 'Add img_linked_clone' }).click();
   assert.equal(await dialog.getByRole('checkbox', { name: /img_linked_clone/ }).isChecked(), false);
@@ -258,6 +268,7 @@ test('quota bars show what GET /v2/info/usage reports, "unlimited" for -1, and f
   assert.equal(before.image_stage_total.limit, -1);
   assert.equal(before.image_size_total.limit, 1000);
   await check(before);
+  await assertAccessible(page, 'images list with quota bars');
 
   // An upload from this page: one more image and 2 MiB more data, without a reload.
   await dropFiles(page, '[data-testid=drop-zone]', [{ name: 'quota-bars.qcow2', data: qcow2Bytes(2 * 1024 * 1024 + 17) }]);
