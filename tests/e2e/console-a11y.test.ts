@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from '../helpers/axe';
-import { DESKTOP, dropFiles, gateChunks, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
+import { DESKTOP, dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signInWithPassword, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -66,15 +66,12 @@ after(async () => {
 async function signInAsAdmin(page: Page, check: boolean, login?: { username: string; password: string; project: string }): Promise<void> {
   const env = readOpenrc(server.openrc);
   const who = login ?? { username: env.OS_USERNAME, password: env.OS_PASSWORD, project: env.OS_PROJECT_NAME };
-  await page.goto(`${server.url}/dashboard/login`);
-  await page.locator('input[name=username]').waitFor();
-  if (check) await assertAccessible(page, 'sign-in');
-  await page.fill('input[name=username]', who.username);
-  await page.fill('input[name=password]', who.password);
-  await page.fill('input[name=project]', who.project);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard$/);
-  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  if (check) {
+    await page.goto(`${server.url}/dashboard/login`);
+    await page.locator('input[name=username]').waitFor();
+    await assertAccessible(page, 'sign-in');
+  }
+  await signInWithPassword(page, server.url, who);
 }
 
 /** An image created by project-a's member and imported from `path` on the test's source (web-download). */

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from '../helpers/axe';
-import { launchBrowser, dropFiles, screenshot, type TestBrowser } from '../helpers/browser';
+import { launchBrowser, dropFiles, screenshot, signInWithPassword, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -47,13 +47,7 @@ const adminLogin = (): Login => {
 
 async function signInAs(who: Login, where: TestBrowser = browser): Promise<Page> {
   const page = await where.newPage();
-  await page.goto(`${server.url}/dashboard/login`);
-  await page.fill('input[name=username]', who.username);
-  await page.fill('input[name=password]', who.password);
-  await page.fill('input[name=project]', who.project);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard$/);
-  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  await signInWithPassword(page, server.url, who);
   return page;
 }
 
