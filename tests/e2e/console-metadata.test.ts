@@ -92,6 +92,12 @@ test('Update metadata: an enum from the catalog added with a select, its default
   assert.match(await existing.locator('[data-key=hw_watchdog_action]').innerText(), /virtual hardware watchdog device/);
   assert.equal(await available.getByRole('button', { name: 'Add hw_watchdog_action' }).count(), 0, 'an added property leaves the catalog');
   await select.selectOption('reset');
+  // An array of choices: a multi-select and its operator, written as Nova's filters read it.
+  await dialog.getByLabel('Filter available metadata').fill('instruction set extension');
+  await dialog.getByRole('button', { name: 'Add CIM_PASD_InstructionSetExtensionName' }).click();
+  const entry = existing.locator('[data-key=CIM_PASD_InstructionSetExtensionName]');
+  await entry.getByRole('combobox', { name: 'Operator' }).selectOption('<all-in>');
+  await entry.getByRole('listbox', { name: /Instruction Set Extension/ }).selectOption(['x86:AES', 'x86:AVX']);
   await dialog.getByRole('button', { name: 'Remove old_prop' }).click();
   await screenshot(page, 'metadata-dialog');
   await dialog.getByRole('button', { name: 'Save' }).click();
@@ -102,7 +108,12 @@ test('Update metadata: an enum from the catalog added with a select, its default
   assert.equal(after.hw_watchdog_action, 'reset');
   assert.equal(after.old_prop, undefined);
   assert.equal(after.kept, 'stays');
-  assert.deepEqual(patches.map((p) => JSON.parse(p)), [[{ op: 'remove', path: '/old_prop' }, { op: 'add', path: '/hw_watchdog_action', value: 'reset' }]], 'one patch');
+  assert.equal(after.CIM_PASD_InstructionSetExtensionName, '<all-in> x86:AES x86:AVX');
+  assert.deepEqual(patches.map((p) => JSON.parse(p)), [[
+    { op: 'remove', path: '/old_prop' },
+    { op: 'add', path: '/hw_watchdog_action', value: 'reset' },
+    { op: 'add', path: '/CIM_PASD_InstructionSetExtensionName', value: '<all-in> x86:AES x86:AVX' },
+  ]], 'one patch');
   await page.getByTestId('field-properties').filter({ hasText: "hw_watchdog_action='reset'" }).waitFor();
   await page.close();
   assert.deepEqual(browser.takeErrors(), []);
