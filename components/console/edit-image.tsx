@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { VISIBILITIES } from '@/lib/images/constants';
 import { api, customProperties, type Image } from './api';
+import { metadataPatch } from './metadata/catalog';
 
 interface Draft {
   name: string;
@@ -29,7 +30,7 @@ function draftOf(image: Image): Draft {
 }
 
 /** Custom properties minus Glance's own os_glance_* (import progress, the import lock): the API refuses edits to them. */
-const editableProperties = (image: Image) => customProperties(image).filter(([k]) => !k.startsWith('os_glance'));
+export const editableProperties = (image: Image) => customProperties(image).filter(([k]) => !k.startsWith('os_glance'));
 
 /** Numbers as numbers; anything else as typed, so the API's schema says what is wrong with it. */
 const asNumber = (v: string): number | string => (/^-?\d+$/.test(v.trim()) ? Number(v) : v);
@@ -44,14 +45,8 @@ function patchOps(image: Image, d: Draft) {
   if (d.protected !== image.protected) ops.push({ op: 'replace', path: '/protected', value: d.protected });
   const tags = [...new Set(d.tags.split(',').map((t) => t.trim()).filter(Boolean))];
   if (tags.join('\u0000') !== image.tags.join('\u0000')) ops.push({ op: 'replace', path: '/tags', value: tags });
-  const before = new Map(editableProperties(image));
   const after = new Map(d.props.filter((p) => p.key.trim()).map((p) => [p.key.trim(), p.value]));
-  const ptr = (k: string) => `/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-  for (const k of before.keys()) if (!after.has(k)) ops.push({ op: 'remove', path: ptr(k) });
-  for (const [k, v] of after) {
-    if (!before.has(k)) ops.push({ op: 'add', path: ptr(k), value: v });
-    else if (before.get(k) !== v) ops.push({ op: 'replace', path: ptr(k), value: v });
-  }
+  ops.push(...metadataPatch(new Map(editableProperties(image)), after));
   return ops;
 }
 

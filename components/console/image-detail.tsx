@@ -19,6 +19,7 @@ import { EditImageForm } from './edit-image';
 import { StatusBadge } from './status-badge';
 import { StatusFlowPanel } from './status-flow';
 import { Timeline } from './timeline';
+import { UpdateMetadata } from './metadata/update-metadata';
 import { useImageActions } from './use-image-actions';
 
 export function ImageDetailView({ id }: { id: string }) {
@@ -91,6 +92,7 @@ export function ImageDetailView({ id }: { id: string }) {
           )}
           {image.status === 'active' && allowed.deactivate && <button type="button" className="btn-secondary" onClick={() => run('deactivate')}>Deactivate</button>}
           {image.status === 'deactivated' && allowed.reactivate && <button type="button" className="btn-secondary" onClick={() => run('reactivate')}>Activate</button>}
+          {allowed.edit && <UpdateMetadata image={image} onSaved={() => void detail.refetch()} />}
           {allowed.protect && <button type="button" className="btn-secondary" onClick={() => run(image.protected ? 'unprotect' : 'protect')}>{image.protected ? 'Unprotect' : 'Protect'}</button>}
           {allowed.delete && <button type="button" className="btn-danger" onClick={() => setConfirm(true)}>Delete</button>}
         </div>
@@ -120,7 +122,7 @@ export function ImageDetailView({ id }: { id: string }) {
           {allowed.edit && (
             <section id="edit" aria-labelledby="edit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="edit-heading" className="font-semibold">Edit</h2>
-              <EditImageForm image={image} onSaved={() => void detail.refetch()} />
+              <EditImageForm key={image.updated_at ?? image.created_at} image={image} onSaved={() => void detail.refetch()} />
             </section>
           )}
           <section aria-labelledby="members-heading" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { UploadStoreChoices } from './api';
 import { ImagesTable } from './images-table';
 import { PendingDeletes } from './pending-deletes';
+import { QuotaUsage } from './quota-usage';
 import { Uploads } from './uploads';
 import { UrlImport } from './url-import';
 
@@ -20,6 +21,7 @@ export function ImagesPanel({ canUpload, storeChoices, fromUrl, pendingDeletes =
   return (
     <div>
       <h1 className="mb-3 text-2xl font-semibold">Images</h1>
+      <QuotaUsage />
       {canUpload && (
         <div className={fromUrl ? 'grid gap-3 lg:grid-cols-2' : ''}>
           <Uploads onBusyChange={setUploading} storeChoices={storeChoices} />

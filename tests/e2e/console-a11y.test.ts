@@ -1,7 +1,7 @@
 // Accessibility of every console page in Chromium: axe-core on sign-in, the
 // images list (URL form, an upload in progress), an active image (Copy to
 // store on a two-store site, members), images with an import running and
-// failed, and the status flow; no serious or critical violations, the
+// failed, the Update metadata dialog, the metadata definitions pages and the status flow; no serious or critical violations, the
 // findings printed. Then the keyboard: Tab reaches every action of the list
 // and the image page, each with a visible focus indicator. And the owner and
 // member columns show project names with the id on hover, as Horizon does.
@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from '../helpers/axe';
-import { DESKTOP, dropFiles, gateChunks, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
+import { DESKTOP, dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signInWithPassword, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -66,15 +66,12 @@ after(async () => {
 async function signInAsAdmin(page: Page, check: boolean, login?: { username: string; password: string; project: string }): Promise<void> {
   const env = readOpenrc(server.openrc);
   const who = login ?? { username: env.OS_USERNAME, password: env.OS_PASSWORD, project: env.OS_PROJECT_NAME };
-  await page.goto(`${server.url}/dashboard/login`);
-  await page.locator('input[name=username]').waitFor();
-  if (check) await assertAccessible(page, 'sign-in');
-  await page.fill('input[name=username]', who.username);
-  await page.fill('input[name=password]', who.password);
-  await page.fill('input[name=project]', who.project);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard$/);
-  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  if (check) {
+    await page.goto(`${server.url}/dashboard/login`);
+    await page.locator('input[name=username]').waitFor();
+    await assertAccessible(page, 'sign-in');
+  }
+  await signInWithPassword(page, server.url, who);
 }
 
 /** An image created by project-a's member and imported from `path` on the test's source (web-download). */
@@ -125,6 +122,16 @@ test('axe finds no serious or critical violations on any console page', async ()
   await page.goto(`${server.url}/dashboard/images/${active.id}`);
   await page.getByTestId('copy-to-store').waitFor();
   await assertAccessible(page, 'image page, active (Copy to store, members)');
+  // The Update metadata dialog: the catalog, a property added from it, then closed with Escape.
+  await page.getByRole('button', { name: 'Update metadata' }).click();
+  const metadata = page.getByRole('dialog', { name: 'Update metadata' });
+  await metadata.locator('[data-namespace="OS::Compute::Watchdog"]').waitFor();
+  await assertAccessible(page, 'Update metadata dialog');
+  await metadata.getByLabel('Filter available metadata').fill('watchdog');
+  await metadata.getByRole('button', { name: 'Add hw_watchdog_action' }).click();
+  await assertAccessible(page, 'Update metadata dialog with a property added');
+  await page.keyboard.press('Escape');
+  await metadata.waitFor({ state: 'detached' });
 
   await page.goto(`${server.url}/dashboard/images/${failed}`);
   await page.getByTestId('import-last-failure').waitFor();
@@ -133,6 +140,14 @@ test('axe finds no serious or critical violations on any console page', async ()
   await page.goto(`${server.url}/dashboard/images/${importing}`);
   await page.getByTestId('import-running').waitFor();
   await assertAccessible(page, 'image page, import in progress');
+
+  await page.goto(`${server.url}/dashboard/metadefs`);
+  await page.locator('[data-testid=namespace-row][data-namespace="OS::Compute::Watchdog"]').waitFor();
+  await page.getByText('Import namespace', { exact: true }).first().click();
+  await assertAccessible(page, 'metadata definitions (Import namespace open)');
+  await page.goto(`${server.url}/dashboard/metadefs/${encodeURIComponent('OS::Compute::Libvirt')}`);
+  await page.getByTestId('ns-properties').waitFor();
+  await assertAccessible(page, 'a metadata definitions namespace');
 
   await page.goto(`${server.url}/dashboard/status-flow`);
   await page.getByTestId('status-flow-diagram').waitFor();
@@ -192,7 +207,7 @@ test('keyboard: Tab reaches every action of the list and the image page, each wi
 
   const list = await tabThrough(page, 'images list');
   assert.equal(list[0], 'Skip to content', 'the first stop skips the navigation');
-  for (const want of ['Images', 'Status flow', 'Sign Out', 'Filter', 'Clear', 'Select kb-image', 'kb-image', 'Edit', 'Deactivate', 'Protect', 'Delete', 'Image URL', 'Create from URL']) {
+  for (const want of ['Images', 'Status flow', 'Metadata definitions', 'Sign Out', 'Filter', 'Clear', 'Select kb-image', 'kb-image', 'Edit', 'Deactivate', 'Protect', 'Delete', 'Image URL', 'Create from URL']) {
     assert.ok(list.some((s) => s === want || s.startsWith(want)), `the list's “${want}” is reached by Tab: ${list.join(' | ')}`);
   }
   // Enter on the focused row action works.
@@ -206,7 +221,7 @@ test('keyboard: Tab reaches every action of the list and the image page, each wi
   await page.goto(`${server.url}/dashboard/images/${img.id}`);
   await page.getByTestId('copy-to-store').waitFor();
   const detail = await tabThrough(page, 'image page', 250);
-  for (const want of ['Skip to content', 'Deactivate', 'Protect', 'Delete', 'Copy checksum', 'Copy id', 'Save changes', 'bulk', 'Status flow diagram']) {
+  for (const want of ['Skip to content', 'Update metadata', 'Deactivate', 'Protect', 'Delete', 'Copy checksum', 'Copy id', 'Save changes', 'bulk', 'Status flow diagram']) {
     assert.ok(detail.some((s) => s === want || s.startsWith(want)), `the image page's “${want}” is reached by Tab: ${detail.join(' | ')}`);
   }
   await screenshot(page, 'a11y-detail-focus');

@@ -120,6 +120,8 @@ test('raw requests: every console mutation checks Sec-Fetch-Site and Origin; rea
     ['DELETE', `/api/console/images/${id}`, undefined, {}],
     ['POST', '/api/console/images', JSON.stringify({ name: 'csrf-made-raw' }), { 'Content-Type': 'application/json' }],
     ['POST', `/api/console/images/${id}/import`, JSON.stringify({ method: { name: 'web-download', uri: 'https://example.com/disk.img' } }), { 'Content-Type': 'application/json' }],
+    ['POST', '/api/console/metadefs/namespaces', JSON.stringify({ namespace: 'CSRF::Made' }), { 'Content-Type': 'application/json' }],
+    ['PUT', '/api/console/metadefs/namespaces/OS::Compute::Watchdog', JSON.stringify({ namespace: 'OS::Compute::Watchdog', visibility: 'private' }), { 'Content-Type': 'application/json' }],
     ['POST', '/api/console/uploads', undefined, { 'Tus-Resumable': '1.0.0', 'Upload-Length': '10', 'Upload-Metadata': `imageId ${Buffer.from(id).toString('base64')}` }],
   ];
   for (const [method, path, body, headers] of mutations) {
@@ -134,6 +136,7 @@ test('raw requests: every console mutation checks Sec-Fetch-Site and Origin; rea
   assert.deepEqual([row.protected, row.deleted, row.name], [0, 0, 'csrf-raw-target'], 'nothing changed');
   assert.equal((await api().get(`/v2/images/${id}`)).json.status, 'queued');
   assert.deepEqual(await server.query("SELECT id FROM images WHERE name = 'csrf-made-raw'"), []);
+  assert.deepEqual(await server.query("SELECT namespace, visibility FROM metadef_namespaces WHERE namespace IN ('CSRF::Made', 'OS::Compute::Watchdog')"), [{ namespace: 'OS::Compute::Watchdog', visibility: 'public' }]);
 
   // Same origin (as the console sends it), or no browser headers at all (curl): allowed.
   const sameOrigin = await b.fetch(`/api/console/images/${id}/actions/protect`, { method: 'POST', headers: { Origin: server.url, 'Sec-Fetch-Site': 'same-origin' } });

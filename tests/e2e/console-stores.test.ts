@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, type TestBrowser } from '../helpers/browser';
+import { dropFiles, gateChunks, launchBrowser, PHONE, screenshot, signInWithPassword, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { digests, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -42,13 +42,7 @@ async function signedIn(who: 'admin' | 'member', chunk?: number): Promise<{ brow
     }, chunk);
   }
   const page = await browser.newPage();
-  await page.goto(`${server.url}/dashboard/login`);
-  await page.fill('input[name=username]', login.username);
-  await page.fill('input[name=password]', login.password);
-  await page.fill('input[name=project]', login.project);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard$/);
-  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+  await signInWithPassword(page, server.url, login);
   return { browser, page };
 }
 

@@ -124,3 +124,14 @@ export async function gateChunks(page: Page, allow: number) {
     },
   };
 }
+
+/** Through the console's sign-in form (keystone servers); resolves on the Images page. */
+export async function signInWithPassword(page: Page, base: string, who: { username: string; password: string; project: string }): Promise<void> {
+  await page.goto(`${base}/dashboard/login`);
+  await page.fill('input[name=username]', who.username);
+  await page.fill('input[name=password]', who.password);
+  await page.fill('input[name=project]', who.project);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/dashboard$/);
+  await page.getByRole('heading', { name: 'Images', level: 1 }).waitFor();
+}
