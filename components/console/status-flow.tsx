@@ -181,13 +181,14 @@ function StateNode(p: { node: LaidNode; count: number; current: boolean; visited
   const { node: n, current, visited } = p;
   const images = `${p.count} ${p.count === 1 ? 'image' : 'images'}`;
   const spent = p.spent !== undefined ? formatDuration(p.spent) : null;
-  const name = `${n.id}: ${images}${spent ? `, ${spent} spent here` : ''}${LISTABLE(n.id) ? ' — list them' : ''}`;
+  // The name starts with the visible text, word for word (WCAG 2.5.3); the spaces between the <text>s make the DOM's text read so too.
+  const visible = `${n.id} ${images}${spent ? ` ${spent}` : ''}`;
   const body = (
     <>
       {p.moving && <rect x={n.x - 4} y={n.y - 4} width={n.width + 8} height={n.height + 8} rx={12} fill="none" stroke="#6366f1" strokeWidth={3} strokeDasharray="8 5" className="animate-pulse" />}
       <rect x={n.x} y={n.y} width={n.width} height={n.height} rx={9} fill={current ? '#0369a1' : visited ? '#e0f2fe' : '#f8fafc'} stroke={current ? '#0c4a6e' : visited ? '#0369a1' : '#64748b'} strokeWidth={current ? 3 : 1.5} />
-      <text x={n.x + n.width / 2} y={n.y + 19} textAnchor="middle" fontSize="12" fontWeight="600" fill={current ? '#ffffff' : '#0f172a'}>{n.id}</text>
-      <text x={n.x + n.width / 2} y={n.y + 36} textAnchor="middle" fontSize="12" fill={current ? '#e0f2fe' : '#475569'} data-testid={`node-count-${n.id}`}>{images}</text>
+      <text x={n.x + n.width / 2} y={n.y + 19} textAnchor="middle" fontSize="12" fontWeight="600" fill={current ? '#ffffff' : '#0f172a'}>{n.id}</text>{' '}
+      <text x={n.x + n.width / 2} y={n.y + 36} textAnchor="middle" fontSize="12" fill={current ? '#e0f2fe' : '#475569'} data-testid={`node-count-${n.id}`}>{images}</text>{' '}
       {spent && <text x={n.x + n.width / 2} y={n.y + 52} textAnchor="middle" fontSize="11" fill={current ? '#e0f2fe' : '#0c4a6e'} data-testid={`node-spent-${n.id}`}>{spent}</text>}
     </>
   );
@@ -202,12 +203,12 @@ function StateNode(p: { node: LaidNode; count: number; current: boolean; visited
     onBlur: () => p.onHot(null),
     className: 'cursor-pointer',
   };
-  if (!LISTABLE(n.id)) return <g {...common} tabIndex={0} role="img" aria-label={`${n.id}: ${images}${spent ? `, ${spent} spent here` : ''} (deleted images are not listed)`} className="">{body}</g>;
+  if (!LISTABLE(n.id)) return <g {...common} tabIndex={0} role="img" aria-label={`${visible}${spent ? ' spent here' : ''} (deleted images are not listed)`} className="">{body}</g>;
   return (
     <a
       {...common}
       href={listUrl(n.id)}
-      aria-label={name}
+      aria-label={`${visible}${spent ? ' spent here' : ''}: list them`}
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey) return;
         e.preventDefault();
