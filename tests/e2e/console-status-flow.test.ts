@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startServer, removeDir, type TestServer } from '../helpers/server';
+import { serverForFile, type TestServer } from '../helpers/server';
 import { client } from '../helpers/http';
 import { DESKTOP, launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from '../helpers/browser';
 import { eventually, qcow2Bytes } from '../helpers/images';
@@ -19,16 +19,15 @@ let server: TestServer;
 let browser: TestBrowser;
 let api: ReturnType<typeof client>;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = client(server.url);
+serverForFile((s) => {
+  server = s;
+  api = client(s.url);
 });
-
+before(async () => {
+  browser = await launchBrowser();
+});
 after(async () => {
   await browser?.close();
-  await server?.stop();
-  if (server) removeDir(server.dir);
 });
 
 type Rect = { x: number; y: number; width: number; height: number };
