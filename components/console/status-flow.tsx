@@ -88,6 +88,8 @@ export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow:
               </marker>
             ))}
           </defs>
+          {/* Opaque, so the downloaded file reads in dark viewers too. */}
+          <rect width={layout.width} height={layout.height} fill="#ffffff" />
           {edges.map((e) => {
             const kind = traced.failed.includes(e.id) ? 'failed' : traced.edges.includes(e.id) || touches(e) ? 'hot' : hot ? 'faded' : e.group ? 'group' : 'edge';
             const strong = kind === 'hot' || kind === 'failed';
