@@ -4,7 +4,7 @@ const nextConfig = {
   // Next's default trailing-slash redirect would get in the way.
   skipTrailingSlashRedirect: true,
   // Native / server-only packages stay out of the bundle.
-  serverExternalPackages: ['mariadb', '@prisma/adapter-mariadb', 'pino', '@tus/server', '@tus/file-store'],
+  serverExternalPackages: ['mariadb', 'elkjs', '@prisma/adapter-mariadb', 'pino', '@tus/server', '@tus/file-store'],
   poweredByHeader: false,
   // Glance never compresses its answers; image data is not compressible anyway.
   compress: false,

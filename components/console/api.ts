@@ -54,6 +54,7 @@ export interface StatusFlow {
   transitions: Record<string, string[]>;
   descriptions: Record<string, string>;
   counts: Record<string, number>;
+  layouts: Record<import('@/lib/console/flow-types').FlowDirection, import('@/lib/console/flow-types').FlowLayout>;
 }
 
 /** An API error carrying Glance's own message and status. */

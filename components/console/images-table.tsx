@@ -2,6 +2,7 @@
 // The images list, as Horizon's Images panel: Glance's filters and sorting,
 // marker paging, multi-select with bulk delete, and per-row actions.
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { DISK_FORMATS, IMAGE_STATUSES, VISIBILITIES } from '@/lib/images/constants';
@@ -27,8 +28,11 @@ function imageType(image: Image): string {
 
 /** `live`: uploads are running on this page, so keep following statuses even if none looks in motion yet. */
 export function ImagesTable({ live = false }: { live?: boolean }) {
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  // ?status= (the status-flow diagram links here): the list opens filtered by it.
+  const linked = useSearchParams()?.get('status');
+  const initial: Filters = { ...NO_FILTERS, status: linked && (LISTED_STATUSES as readonly string[]).includes(linked) ? linked : '' };
+  const [filters, setFilters] = useState<Filters>(initial);
+  const [draft, setDraft] = useState<Filters>(initial);
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'created_at', dir: 'desc' });
   const [markers, setMarkers] = useState<string[]>([]); // markers of the pages before this one
   const [selected, setSelected] = useState<Set<string>>(new Set());

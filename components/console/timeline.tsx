@@ -5,6 +5,7 @@
 import type { EventAction } from '@/lib/images/events';
 import { taskSteps, type TaskStep } from '@/lib/console/import-timeline';
 import { formatDate, formatDuration, type ImportTaskEntry, type TimelineEntry } from './api';
+import { StateBar } from './state-bar';
 
 // Keyed by the server's event actions: the compiler asks for a label for each.
 const LABELS: Record<EventAction, string> = {
@@ -65,6 +66,8 @@ export function Timeline({ events, tasks = [] }: { events: TimelineEntry[]; task
   if (events.length === 0 && tasks.length === 0) return <p className="text-sm text-slate-500">No events recorded for this image.</p>;
   const items = mergeTimeline(events, tasks);
   return (
+    <>
+    <StateBar events={events} />
     <ol className="relative ml-2 border-l-2 border-slate-200" aria-label="Status timeline" data-testid="timeline">
       {items.map((item, i) => {
         const next = items[i + 1];
@@ -93,6 +96,7 @@ export function Timeline({ events, tasks = [] }: { events: TimelineEntry[]; task
         );
       })}
     </ol>
+    </>
   );
 }
 

@@ -45,7 +45,7 @@ export interface Edge {
   to: ImageStatus;
   /** Every action allowed to take this edge. */
   actions: readonly TransitionAction[];
-  /** For people (diagram edge labels). */
+  /** For people: the diagram's edge label, in the console's one vocabulary (issue 14's list of actions). */
   label: string;
 }
 
@@ -56,26 +56,26 @@ export interface Edge {
  */
 export const EDGES: readonly Edge[] = [
   { from: 'queued', to: 'saving', actions: ['upload_started'], label: 'upload started' },
-  { from: 'queued', to: 'uploading', actions: ['upload_started'], label: 'staging started' },
+  { from: 'queued', to: 'uploading', actions: ['upload_started'], label: 'stage' },
   { from: 'queued', to: 'importing', actions: ['import_started'], label: 'import' },
-  { from: 'queued', to: 'active', actions: ['location_added'], label: 'location added' },
+  { from: 'queued', to: 'active', actions: ['location_added'], label: 'add location' },
   { from: 'queued', to: 'deleted', actions: ['deleted'], label: 'delete' },
   { from: 'saving', to: 'active', actions: ['upload_finished'], label: 'upload finished' },
-  { from: 'saving', to: 'killed', actions: ['upload_killed'], label: 'upload killed' },
+  { from: 'saving', to: 'killed', actions: ['upload_killed'], label: 'upload failed' },
   { from: 'saving', to: 'deleted', actions: ['deleted'], label: 'delete' },
-  { from: 'saving', to: 'queued', actions: ['upload_failed', 'reset_after_restart'], label: 'upload failed' },
-  { from: 'uploading', to: 'importing', actions: ['import_started'], label: 'upload finished, import' },
-  { from: 'uploading', to: 'queued', actions: ['upload_cancelled', 'upload_expired', 'upload_failed', 'import_failed'], label: 'upload cancelled, failed or expired' },
+  { from: 'saving', to: 'queued', actions: ['upload_failed', 'reset_after_restart'], label: 'upload failed, restart repair' },
+  { from: 'uploading', to: 'importing', actions: ['import_started'], label: 'import' },
+  { from: 'uploading', to: 'queued', actions: ['upload_cancelled', 'upload_expired', 'upload_failed', 'import_failed'], label: 'upload failed' },
   { from: 'uploading', to: 'deleted', actions: ['deleted'], label: 'delete' },
-  { from: 'importing', to: 'active', actions: ['imported'], label: 'imported' },
+  { from: 'importing', to: 'active', actions: ['imported'], label: 'import finished' },
   { from: 'importing', to: 'deleted', actions: ['deleted'], label: 'delete' },
   { from: 'importing', to: 'queued', actions: ['import_failed'], label: 'import failed' },
   { from: 'active', to: 'pending_delete', actions: ['delayed_delete'], label: 'delayed delete' },
   { from: 'active', to: 'deleted', actions: ['deleted'], label: 'delete' },
   { from: 'active', to: 'deactivated', actions: ['deactivated'], label: 'deactivate' },
   { from: 'killed', to: 'deleted', actions: ['deleted'], label: 'delete' },
-  { from: 'pending_delete', to: 'deleted', actions: ['scrubbed', 'deleted'], label: 'scrubbed' },
-  { from: 'pending_delete', to: 'active', actions: ['restored'], label: 'restored' },
+  { from: 'pending_delete', to: 'deleted', actions: ['scrubbed', 'deleted'], label: 'scrub' },
+  { from: 'pending_delete', to: 'active', actions: ['restored'], label: 'restore' },
   { from: 'deactivated', to: 'active', actions: ['reactivated'], label: 'reactivate' },
   { from: 'deactivated', to: 'deleted', actions: ['deleted'], label: 'delete' },
 ];

@@ -1,108 +1,136 @@
-// The status-flow diagram's layout, checked as a drawing: no two states share
-// a cell, every transition of the table is an edge, forward edges run left
-// to right and only cycle-closing edges are drawn as back arcs.
+// The status-flow diagram's layout (ELK), checked as a drawing in both
+// directions: no two states overlap, no edge crosses a state, every edge is
+// labeled (the many "delete" edges by one bundle label), no label covers a
+// state or another label, and the layers run the way asked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutFlow, tracedPath } from '../../lib/console/flow-layout';
-import { IMAGE_STATUSES, TRANSITIONS } from '../../lib/images/state-machine';
+import { groupLabel, groupsOf, layoutFlow, wrapLabel, type TableEdge } from '../../lib/console/flow-layout';
+import type { Box, FlowDirection, FlowLayout } from '../../lib/console/flow-types';
+import { EDGES, IMAGE_STATUSES } from '../../lib/images/state-machine';
 
-type Table = Record<string, readonly string[]>;
+const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+/** The box shrunk by 1 px: touching a border (where an edge starts or ends) is not crossing. */
+const inner = (b: Box): Box => ({ x: b.x + 1, y: b.y + 1, width: b.width - 2, height: b.height - 2 });
+/** An orthogonal segment as a zero-width box. */
+const segment = ([x1, y1]: [number, number], [x2, y2]: [number, number]): Box => ({ x: Math.min(x1, x2), y: Math.min(y1, y2), width: Math.abs(x2 - x1) || 0.01, height: Math.abs(y2 - y1) || 0.01 });
 
-function checkDrawing(states: readonly string[], transitions: Table, start = states[0]) {
-  const { nodes, edges, columns, rows } = layoutFlow(states, transitions, start);
-  // One node per state, in distinct cells inside the grid.
-  assert.deepEqual(nodes.map((n) => n.id).sort(), [...states].sort());
-  const cells = new Set(nodes.map((n) => `${n.column},${n.row}`));
-  assert.equal(cells.size, nodes.length, 'two states share a cell');
-  for (const n of nodes) {
-    assert.ok(Number.isInteger(n.column) && n.column >= 0 && n.column < columns, `${n.id} column ${n.column}`);
-    assert.ok(Number.isInteger(n.row) && n.row >= 0 && n.row < rows, `${n.id} row ${n.row}`);
+function checkDrawing(states: readonly string[], table: readonly TableEdge[], l: FlowLayout) {
+  assert.deepEqual(l.nodes.map((n) => n.id).sort(), [...states].sort());
+  const node = new Map(l.nodes.map((n) => [n.id, n]));
+  for (const a of l.nodes) {
+    assert.ok(a.x >= 0 && a.y >= 0 && a.x + a.width <= l.width && a.y + a.height <= l.height, `${a.id} inside the drawing`);
+    for (const b of l.nodes) if (a !== b) assert.ok(!overlap(a, b), `${a.id} overlaps ${b.id}`);
   }
-  // Exactly the table's transitions, each once.
-  const want = Object.entries(transitions).flatMap(([from, tos]) => tos.map((to) => `${from}>${to}`)).sort();
-  assert.deepEqual(edges.map((e) => `${e.from}>${e.to}`).sort(), want);
-  const column = new Map(nodes.map((n) => [n.id, n.column]));
-  for (const e of edges) assert.equal(e.back, column.get(e.to)! <= column.get(e.from)!, `${e.from}>${e.to}`);
-  // The forward edges alone form no cycle (they all go strictly right), and the back ones close cycles.
-  for (const e of edges.filter((x) => x.back)) assert.ok(reaches(transitions, e.to, e.from), `${e.from}>${e.to} is drawn back but closes no cycle`);
-  assert.equal(column.get(start), 0);
-  return { nodes, edges, columns, rows, column };
+  // Exactly the table's edges, each routed orthogonally from its source's border to its target's, crossing no state.
+  assert.deepEqual(l.edges.map((e) => e.id).sort(), table.map((e) => `${e.from}>${e.to}`).sort());
+  for (const e of l.edges) {
+    assert.ok(e.points.length >= 2, e.id);
+    for (let i = 1; i < e.points.length; i++) {
+      const [a, b] = [e.points[i - 1], e.points[i]];
+      assert.ok(a[0] === b[0] || a[1] === b[1], `${e.id}: segment ${a}–${b} is not orthogonal`);
+      for (const n of l.nodes) {
+        if (n.id === e.from || n.id === e.to) continue;
+        assert.ok(!overlap(segment(a, b), inner(n)), `${e.id} crosses ${n.id}`);
+      }
+    }
+    for (const [end, id] of [[e.points[0], e.from], [e.points[e.points.length - 1], e.to]] as const) {
+      const n = node.get(id)!;
+      const onBorder = end[0] >= n.x - 0.5 && end[0] <= n.x + n.width + 0.5 && end[1] >= n.y - 0.5 && end[1] <= n.y + n.height + 0.5 && !overlap(segment(end, end), inner(n));
+      assert.ok(onBorder, `${e.id} ends at ${end}, on ${id}'s border`);
+    }
+  }
+  // Every edge labeled: its own label, or its bundle's one label.
+  const groups = groupsOf(table);
+  for (const e of l.edges) {
+    if (e.group) {
+      const labels = l.edges.filter((g) => g.group === e.group && g.labelBox);
+      assert.equal(labels.length, 1, `${e.group} has one label`);
+      assert.equal(labels[0].labelBox!.lines.join(' '), groupLabel(e.label));
+    } else {
+      assert.ok(e.labelBox, `${e.id} has a label`);
+      assert.equal(e.labelBox.lines.join(' '), e.label);
+    }
+    assert.equal(!!e.group, groups.has(`${e.label}>${e.to}`), e.id);
+  }
+  // Labels cover no state and no other label, and lie inside the drawing.
+  const boxes = l.edges.flatMap((e) => (e.labelBox ? [{ id: e.id, ...e.labelBox }] : []));
+  for (const b of boxes) {
+    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= l.width && b.y + b.height <= l.height, `${b.id}'s label inside the drawing`);
+    for (const n of l.nodes) assert.ok(!overlap(b, n), `${b.id}'s label covers ${n.id}`);
+    for (const o of boxes) if (o !== b) assert.ok(!overlap(b, o), `${b.id}'s label covers ${o.id}'s`);
+  }
 }
 
-function reaches(t: Table, from: string, to: string): boolean {
-  const seen = new Set([from]);
-  const todo = [from];
-  while (todo.length) {
-    const s = todo.pop()!;
-    if (s === to) return true;
-    for (const n of t[s] ?? []) if (!seen.has(n)) seen.add(n), todo.push(n);
-  }
-  return false;
+for (const direction of ['RIGHT', 'DOWN'] as FlowDirection[]) {
+  test(`Glance's state table, ${direction}: no overlaps, no edge through a state, every edge labeled`, async () => {
+    const l = await layoutFlow(IMAGE_STATUSES, EDGES, direction);
+    assert.equal(l.direction, direction);
+    checkDrawing(IMAGE_STATUSES, EDGES, l);
+    // The seven "delete" edges are one bundle into deleted, with one label.
+    const deletes = l.edges.filter((e) => e.group === 'delete>deleted');
+    assert.equal(deletes.length, 7);
+    assert.deepEqual(l.edges.filter((e) => e.labelBox?.lines.join(' ') === 'delete (from any state)').length, 1);
+    // The layers run the way asked: queued first, active after it, deleted last.
+    const pos = new Map(l.nodes.map((n) => [n.id, direction === 'RIGHT' ? n.x : n.y]));
+    assert.ok(pos.get('queued')! < pos.get('active')! && pos.get('active')! < pos.get('deleted')!, JSON.stringify([...pos]));
+    for (const s of IMAGE_STATUSES) if (s !== 'deleted') assert.ok(pos.get(s)! < pos.get('deleted')!, `${s} before deleted`);
+    if (direction === 'RIGHT') {
+      assert.ok(l.width > l.height, `wide: ${l.width}x${l.height}`);
+      assert.ok(l.width <= 1280, `about the width of a 1280 px screen: ${l.width}`);
+    } else {
+      assert.ok(l.height > l.width, `tall: ${l.width}x${l.height}`);
+      // A 390 px phone shows ~360 px: at most 20 % smaller, its 12 px labels stay readable.
+      assert.ok(l.width <= 450, `fits a phone: ${l.width}`);
+    }
+  });
 }
 
-test("Glance's state table draws without overlaps, with every transition", () => {
-  const { column, columns, edges } = checkDrawing(IMAGE_STATUSES, TRANSITIONS);
-  // queued starts on the left, deleted (reachable from everything) ends on the right.
-  assert.equal(column.get('queued'), 0);
-  assert.equal(column.get('deleted'), columns - 1);
-  // The restore-to-queued edges are drawn as back arcs.
-  for (const s of ['saving', 'uploading', 'importing']) assert.ok(edges.find((e) => e.from === s && e.to === 'queued')!.back, s);
-  assert.ok(!edges.find((e) => e.from === 'queued' && e.to === 'saving')!.back);
+test('a small table with a bundle and a cycle draws both ways', async () => {
+  const states = ['a', 'b', 'c', 'd', 'gone'];
+  const table: TableEdge[] = [
+    { from: 'a', to: 'b', label: 'go' },
+    { from: 'b', to: 'c', label: 'go on' },
+    { from: 'c', to: 'a', label: 'start over' },
+    { from: 'c', to: 'd', label: 'finish' },
+    ...['a', 'b', 'c', 'd'].map((from) => ({ from, to: 'gone', label: 'remove' })),
+  ];
+  for (const direction of ['RIGHT', 'DOWN'] as const) checkDrawing(states, table, await layoutFlow(states, table, direction));
 });
 
-test('a chain is laid out in one row, one column per step', () => {
-  const { nodes, columns, rows } = checkDrawing(['a', 'b', 'c'], { a: ['b'], b: ['c'], c: [] });
-  assert.deepEqual(nodes, [
-    { id: 'a', column: 0, row: 0 },
-    { id: 'b', column: 1, row: 0 },
-    { id: 'c', column: 2, row: 0 },
+test('groups: three or more edges with one label into one state; labels wrap at words', () => {
+  const g = groupsOf([
+    { from: 'a', to: 'x', label: 'del' },
+    { from: 'b', to: 'x', label: 'del' },
+    { from: 'a', to: 'y', label: 'go' },
+    { from: 'b', to: 'y', label: 'go' },
+    { from: 'c', to: 'y', label: 'go' },
   ]);
-  assert.equal(columns, 3);
-  assert.equal(rows, 1);
+  assert.deepEqual([...g.keys()], ['go>y']);
+  assert.deepEqual(wrapLabel('upload failed, restart repair'), ['upload', 'failed,', 'restart', 'repair']);
+  assert.deepEqual(wrapLabel('delete (from any state)'), ['delete', '(from', 'any', 'state)']);
+  assert.deepEqual(wrapLabel('import'), ['import']);
+  assert.deepEqual(wrapLabel('upload started', 20), ['upload started']);
 });
 
-test('a state reached by a short and a long path sits after the long one', () => {
-  const { column } = checkDrawing(['a', 'b', 'c', 'd'], { a: ['b', 'd'], b: ['c'], c: ['d'], d: [] });
-  assert.equal(column.get('d'), 3);
+test("the table's labels speak the issue's vocabulary of actions", () => {
+  const labels = new Set(EDGES.flatMap((e) => e.label.split(', ')));
+  for (const action of ['upload started', 'upload finished', 'upload failed', 'stage', 'import', 'import failed', 'deactivate', 'reactivate', 'delete', 'delayed delete', 'scrub', 'restore', 'restart repair']) {
+    assert.ok(labels.has(action), `an edge is labeled “${action}”`);
+  }
 });
 
-test('siblings stack in table order within their column', () => {
-  const { nodes, rows } = checkDrawing(['a', 'x', 'y', 'z'], { a: ['z', 'x', 'y'], x: [], y: [], z: [] });
-  assert.deepEqual(nodes.filter((n) => n.column === 1).map((n) => [n.id, n.row]), [['x', 0], ['y', 1], ['z', 2]]);
-  assert.equal(rows, 3);
-});
-
-test('cycles, self-loops and states unreachable from the start still draw', () => {
-  checkDrawing(['a', 'b', 'c'], { a: ['b'], b: ['c', 'a'], c: ['a'] });
-  const { edges } = checkDrawing(['a', 'b'], { a: ['a', 'b'], b: [] });
-  assert.ok(edges.find((e) => e.from === 'a' && e.to === 'a')!.back);
-  checkDrawing(['a', 'b', 'orphan', 'orphan2'], { a: ['b'], b: [], orphan: ['orphan2', 'b'], orphan2: [] });
-});
-
-test("an image's traced path: the states it went through and the transitions taken, oldest first", () => {
-  const traced = tracedPath([
-    { from: null, to: 'queued' },
-    { from: 'queued', to: 'saving' },
-    { from: 'saving', to: 'queued' },
-    { from: null, to: null },
-    { from: 'queued', to: 'saving' },
-    { from: 'saving', to: 'active' },
-    { from: 'active', to: 'active' },
-  ]);
-  assert.deepEqual(traced.states, ['queued', 'saving', 'active']);
-  assert.deepEqual(traced.edges, ['queued>saving', 'saving>queued', 'queued>saving', 'saving>active']);
-  assert.deepEqual(traced.failed, []);
-  assert.deepEqual(tracedPath([]), { states: [], edges: [], failed: [] });
-});
-
-test('a failed import is traced as a failure, the import it retried with as a plain transition', () => {
-  const traced = tracedPath([
-    { from: null, to: 'queued', action: 'created' },
-    { from: 'queued', to: 'importing', action: 'import_started' },
-    { from: 'importing', to: 'queued', action: 'import_failed' },
-    { from: 'queued', to: 'importing', action: 'import_started' },
-    { from: 'importing', to: 'active', action: 'imported' },
-  ]);
-  assert.deepEqual(traced.failed, ['importing>queued']);
-  assert.deepEqual(traced.states, ['queued', 'importing', 'active']);
+test('the checks bite: a state moved onto a route, or a label onto a state, is reported', async () => {
+  const l = await layoutFlow(IMAGE_STATUSES, EDGES, 'RIGHT');
+  const copy = (): FlowLayout => JSON.parse(JSON.stringify(l));
+  const crossed = copy();
+  const route = crossed.edges.find((e) => e.id === 'queued>active')!;
+  const [[x1, y1], [x2, y2]] = route.points.slice(1, 3);
+  const killed = crossed.nodes.find((n) => n.id === 'killed')!;
+  Object.assign(killed, { x: (x1 + x2) / 2 - killed.width / 2, y: (y1 + y2) / 2 - killed.height / 2 });
+  assert.throws(() => checkDrawing(IMAGE_STATUSES, EDGES, crossed), /crosses killed|overlaps|covers killed/);
+  const covered = copy();
+  const label = covered.edges.find((e) => e.id === 'active>deactivated')!.labelBox!;
+  const active = covered.nodes.find((n) => n.id === 'active')!;
+  Object.assign(label, { x: active.x + 2, y: active.y + 2 });
+  assert.throws(() => checkDrawing(IMAGE_STATUSES, EDGES, covered), /label covers active/);
 });
