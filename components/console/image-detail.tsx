@@ -33,6 +33,8 @@ export function ImageDetailView({ id }: { id: string }) {
   const { act, remove } = useImageActions();
   const [confirm, setConfirm] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  // The edit form starts again from the image after a metadata-dialog save (its own saves keep their "Saved.").
+  const [metadataSaves, setMetadataSaves] = useState(0);
 
   if (detail.isLoading) return <p className="text-slate-500">Loading image…</p>;
   if (detail.isError || !detail.data) {
@@ -92,7 +94,7 @@ export function ImageDetailView({ id }: { id: string }) {
           )}
           {image.status === 'active' && allowed.deactivate && <button type="button" className="btn-secondary" onClick={() => run('deactivate')}>Deactivate</button>}
           {image.status === 'deactivated' && allowed.reactivate && <button type="button" className="btn-secondary" onClick={() => run('reactivate')}>Activate</button>}
-          {allowed.edit && <UpdateMetadata image={image} onSaved={() => void detail.refetch()} />}
+          {allowed.edit && <UpdateMetadata image={image} onSaved={() => void detail.refetch().then(() => setMetadataSaves((n) => n + 1))} />}
           {allowed.protect && <button type="button" className="btn-secondary" onClick={() => run(image.protected ? 'unprotect' : 'protect')}>{image.protected ? 'Unprotect' : 'Protect'}</button>}
           {allowed.delete && <button type="button" className="btn-danger" onClick={() => setConfirm(true)}>Delete</button>}
         </div>
@@ -122,7 +124,7 @@ export function ImageDetailView({ id }: { id: string }) {
           {allowed.edit && (
             <section id="edit" aria-labelledby="edit-heading" className="rounded-lg border border-slate-200 bg-white p-4">
               <h2 id="edit-heading" className="font-semibold">Edit</h2>
-              <EditImageForm key={image.updated_at ?? image.created_at} image={image} onSaved={() => void detail.refetch()} />
+              <EditImageForm key={metadataSaves} image={image} onSaved={() => void detail.refetch()} />
             </section>
           )}
           <section aria-labelledby="members-heading" className="rounded-lg border border-slate-200 bg-white p-4">
