@@ -11,6 +11,7 @@ import * as tus from 'tus-js-client';
 import { detectFileFormat, type DetectedFormat } from '@/lib/console/disk-format';
 import { UPLOAD_METADATA } from '@/lib/uploads/upload-metadata';
 import { api, sendJson, type Image, type ImageDetail, type UploadStoreChoices } from './api';
+import { ProgressGate } from './progress-gate';
 import { SpeedMeter } from './upload-speed';
 
 const TUS_ENDPOINT = '/api/console/uploads';
@@ -103,6 +104,7 @@ export function useTusUploads(storeChoices: UploadStoreChoices | null) {
   const [interrupted, setInterrupted] = useState<tus.PreviousUpload[]>([]);
   const uploads = useRef(new Map<string, tus.Upload>());
   const speed = useRef(new SpeedMeter());
+  const gate = useRef(new ProgressGate());
   /** Images this tab is already uploading to: the same file dropped twice must not resume the same upload twice. */
   const inThisTab = useRef(new Set<string>());
   const busy = items.some((i) => i.phase === 'uploading' || i.phase === 'importing' || i.phase === 'creating');
@@ -130,8 +132,10 @@ export function useTusUploads(storeChoices: UploadStoreChoices | null) {
       const upload = new tus.Upload(
         item.file,
         tusOptions(item.file, imageId, item.form.store, {
-          onProgress: (sent) => {
-            const bytesPerSecond = speed.current.sample(item.key, sent, performance.now());
+          onProgress: (sent, total) => {
+            const now = performance.now();
+            if (!gate.current.pass(item.key, now, sent === total)) return;
+            const bytesPerSecond = speed.current.sample(item.key, sent, now);
             update(item.key, (i) => ({ sent, speed: bytesPerSecond, resumedFrom: i.resumedFrom ?? (previous ? sent : undefined) }));
           },
           onChunkComplete: () => {
@@ -224,6 +228,7 @@ export function useTusUploads(storeChoices: UploadStoreChoices | null) {
   const pause = async (item: UploadItem) => {
     await uploads.current.get(item.key)?.abort(false);
     speed.current.reset(item.key);
+    gate.current.reset(item.key);
     update(item.key, { phase: 'paused', speed: null });
     refreshLists();
   };
