@@ -28,8 +28,9 @@ import { PrivateCephRgw } from './lib/ceph-rgw';
 import { CEPH, ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
 import { freePort, ROOT } from './lib/server';
 
-const BENCH_TOOLS: Need[] = [{ file: '/usr/bin/curl', pkg: 'curl' }];
-const PROBE_TOOLS: Need[] = [...BENCH_TOOLS, { file: '/usr/bin/python3', pkg: 'python3' }];
+// python3: the probe, and the web-download source server (imports.ts).
+const BENCH_TOOLS: Need[] = [{ file: '/usr/bin/curl', pkg: 'curl' }, { file: '/usr/bin/python3', pkg: 'python3' }];
+const PROBE_TOOLS: Need[] = BENCH_TOOLS;
 const OUT_DIR = path.join(ROOT, 'bench-output');
 
 function envInt(name: string, fallback: number, min = 0): number {

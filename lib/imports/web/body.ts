@@ -24,23 +24,30 @@ export function responseBody(res: IncomingMessage, o: BodyOptions): AsyncIterabl
 }
 
 async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8Array> {
-  const fail = (err: WebDownloadError) => res.destroy(err);
   const chunks = res[Symbol.asyncIterator]();
   let received = 0;
+  // One timer for the whole body (not one per 64 KiB chunk): when it fires it
+  // checks how long the current wait for the server has lasted, and waits on.
+  let waitingSince = 0; // 0: the consumer has the chunk
+  let timer: NodeJS.Timeout | null = null;
+  const check = () => {
+    const waited = waitingSince ? Date.now() - waitingSince : 0;
+    if (waited >= o.idleTimeoutMs) {
+      res.destroy(new WebDownloadError('timeout', `${o.label ?? 'web-download'} of ${o.uri}: no data for ${o.idleTimeoutMs / 1000} s after ${received} bytes`));
+    } else timer = setTimeout(check, o.idleTimeoutMs - waited);
+  };
   try {
+    timer = setTimeout(check, o.idleTimeoutMs);
     for (;;) {
-      const timer = setTimeout(
-        () => fail(new WebDownloadError('timeout', `${o.label ?? 'web-download'} of ${o.uri}: no data for ${o.idleTimeoutMs / 1000} s after ${received} bytes`)),
-        o.idleTimeoutMs,
-      );
       let next: IteratorResult<Buffer>;
+      waitingSince = Date.now();
       try {
         next = await chunks.next();
       } catch (err) {
         if (err instanceof WebDownloadError) throw err;
         throw new WebDownloadError('truncated', `${o.label ?? 'web-download'} of ${o.uri}: the connection closed after ${received}${o.contentLength === null ? '' : ` of ${o.contentLength}`} bytes`);
       } finally {
-        clearTimeout(timer);
+        waitingSince = 0;
       }
       if (next.done) break;
       received += next.value.length;
@@ -50,6 +57,7 @@ async function* pull(res: IncomingMessage, o: BodyOptions): AsyncGenerator<Uint8
       throw new WebDownloadError('truncated', `${o.label ?? 'web-download'} of ${o.uri}: received ${received} bytes, Content-Length said ${o.contentLength}`);
     }
   } finally {
+    if (timer) clearTimeout(timer);
     // Early exit (consumer stopped, error): close the connection rather than drain it.
     if (!res.destroyed) res.destroy();
   }
