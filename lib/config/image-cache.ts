@@ -1,5 +1,5 @@
 // Glance's image cache options ([DEFAULT] image_cache_*): the cache is on when
-// image_cache_dir is set. Glance's paste flavors `keystone+cache` and
+// image_cache_dir is set. Glance's paste flavors `keystone+caching` and
 // `keystone+cachemanagement` are accepted and then require image_cache_dir.
 import path from 'node:path';
 import { ConfigError, type Section, int, last, positiveInt } from './ini';
@@ -15,7 +15,7 @@ export interface ImageCacheConfig {
   prefetcherInterval: number;
 }
 
-const CACHE_FLAVORS = /\+(cachemanagement|cache)$/;
+const CACHE_FLAVORS = /\+(cachemanagement|caching)$/;
 
 /** The auth part of a `[paste_deploy] flavor`, and whether it named a cache flavor. */
 export function splitCacheFlavor(raw: string): { auth: string; cacheFlavor: boolean } {
