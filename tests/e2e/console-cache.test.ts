@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type TestBrowser } from '../helpers/browser';
+import { launchBrowser, signInWithPassword, type TestBrowser } from '../helpers/browser';
 import { readOpenrc, startKeystoneServer, type KeystoneServer } from '../helpers/identity';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
@@ -36,12 +36,7 @@ async function signedIn(login: { username: string; password: string; project: st
   const browser = await launchBrowser();
   browsers.push(browser);
   const page = await browser.newPage();
-  await page.goto(`${server.url}/dashboard/login`);
-  await page.fill('input[name=username]', login.username);
-  await page.fill('input[name=password]', login.password);
-  await page.fill('input[name=project]', login.project);
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/dashboard$/);
+  await signInWithPassword(page, server.url, login);
   return page;
 }
 
