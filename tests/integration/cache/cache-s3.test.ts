@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { removeDir, type TestServer } from '../../helpers/server';
-import { deleteBucketDeep, freshBucket, testS3 } from '../../helpers/s3';
+import { deleteBucketDeep, freshBucket, s3StoreLines, testS3 } from '../../helpers/s3';
 import { TcpRelay } from '../../helpers/tcp-relay';
 import { cacheServer, cacheState, identity, waitForCached, type Client } from './helpers';
 
@@ -27,8 +27,7 @@ before(async () => {
       '[DEFAULT]',
       'enabled_backends = ceph:s3',
       '[ceph]',
-      `s3_store_host = ${relay.url}`, `s3_store_access_key = ${s3.accessKey}`, `s3_store_secret_key = ${s3.secretKey}`,
-      `s3_store_region_name = ${s3.region}`, `s3_store_bucket = ${bucket}`, 's3_store_bucket_url_format = path',
+      ...s3StoreLines(bucket, relay.url),
       's3_store_large_object_chunk_size = 5',
     ].join('\n'),
   }));
