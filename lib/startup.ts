@@ -15,6 +15,8 @@ import { purgeExpiredTokens } from '@/lib/identity/tokens';
 import { ruleSet } from '@/lib/policy';
 import { PolicyFileError } from '@/lib/policy/rules';
 import { loadShippedMetadefsIfEmpty } from '@/lib/metadefs/load';
+import { imageCache } from '@/lib/cache/cache';
+import { startPrefetcher } from '@/lib/cache/prefetcher';
 
 export const NOAUTH_WARNING =
   '[paste_deploy] flavor = noauth: every request is served as an admin without authentication; use it only for tests and development';
@@ -63,6 +65,12 @@ export async function startUp(): Promise<void> {
     throw err;
   }
   await joinNodes();
+  // The node's image cache: its directory made and checked now, its prefetcher started.
+  const cache = imageCache();
+  if (cache) {
+    startPrefetcher();
+    logger.info({ dir: cache.dir, maxSize: cache.config.maxSize, cached: cache.cached().length }, 'image cache on');
+  }
   await settleInterruptedDeletes();
   // Glance's operators run db_load_metadefs once; here the first start does it.
   const metadefs = await loadShippedMetadefsIfEmpty();

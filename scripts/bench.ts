@@ -24,6 +24,7 @@ import { GLANCE, glanceGiB, mib, pct, renderTable, TARGETS, verdict, type Row } 
 import { sampled, treeRssKb, type PhaseStats } from './lib/bench/sampler';
 import { benchImports, benchStoresConfig, COPY_STORE_ID, importFilteringConfig, startWebSource, type ImportResults } from './lib/bench/imports';
 import { benchS3, s3Backend, type S3Results } from './lib/bench/s3';
+import { benchCache, type CacheResults } from './lib/bench/cache';
 import { PrivateCephRgw } from './lib/ceph-rgw';
 import { CEPH, ensureDebianPackages, MARIADB, type Need } from './lib/system-packages';
 import { freePort, ROOT } from './lib/server';
@@ -176,6 +177,7 @@ function table(r: Results): string {
     ['npm start tree CPU s: upload / download / create / list', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.server).join(' / '), '', '', ''],
     ['other processes CPU s (noise), same phases', (['upload', 'download', 'create', 'list'] as const).map((k) => r.phases[k].cpu_s.other_processes).join(' / '), '', 'quiet: ~0', ''],
     ...(r.s3 ? s3Rows(r.s3) : []),
+    ...(r.cache ? cacheRows(r.cache) : []),
   ];
   const fill = r.list.fill.method === 'sql' ? `list images added by bulk SQL insert (${r.list.fill.added})` : r.list.fill.method === 'api' ? `list images added through the API (${r.list.fill.added})` : 'no list images added';
   return renderTable(`glance-ts benchmark, ${r.env.date_utc}, ${r.env.ncpu} CPUs; ${fill}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows);
@@ -225,6 +227,14 @@ function s3Rows(s: S3Results): Row[] {
   ];
 }
 
+function cacheRows(c: CacheResults): Row[] {
+  return [
+    [`image cache, S3 store: first download ${settings.sizeMb} MiB (miss, fills the cache)`, `${c.miss_s} s = ${c.miss_MBps} MB/s`, '', '', ''],
+    [`image cache, S3 store: second download (hit, local disk)`, `${c.hit_s} s = ${c.hit_MBps} MB/s`, '', '', ''],
+    ['  hit vs miss', `${c.hit_speedup}x faster`, '', '(info)', verdict(c.verified)],
+  ];
+}
+
 interface Results {
   env: Record<string, unknown> & { date_utc: string; ncpu: number };
   settings: typeof settings;
@@ -241,6 +251,8 @@ interface Results {
   imports: ImportResults;
   /** Null with BENCH_S3=0. */
   s3: S3Results | null;
+  /** The image cache in front of the S3 store (its own server); null with BENCH_S3=0. */
+  cache: CacheResults | null;
   targets_met: Record<string, boolean>;
 }
 
@@ -295,6 +307,7 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
 
   // Before the create and list load: their memory stays with the process and is not the S3 upload's.
   const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
+  const cache = rgw ? await benchCache(rgw, file, bytes, baselines.md5, log) : null;
 
   log(`create rate: ${settings.nCreate} x POST /v2/images, ${settings.conc} clients`);
   syncDisks();
@@ -350,6 +363,7 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
     phases,
     imports,
     s3,
+    cache,
     targets_met: {
       upload_at_least_80pct_of_serial_hashing_limit: upload.of_hash_serial >= TARGETS.uploadOfHashLimit,
       download_at_least_70pct_of_cat: download.of_cat >= TARGETS.downloadOfCat,
@@ -365,7 +379,7 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
         s3_upload_rss_under_300MB: s3.rss_upload_peak_kb * 1024 < TARGETS.uploadRssBytes,
       }),
       data_verified:
-        up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok && importSeries(imports).every((s) => s.checksums_ok) && (!s3 || (s3.service_upload.checksums_ok && s3.service_download.md5_ok)),
+        up.result.every((u) => u.checksum_ok && u.sha512_ok) && md5Ok && importSeries(imports).every((s) => s.checksums_ok) && (!s3 || (s3.service_upload.checksums_ok && s3.service_download.md5_ok)) && (!cache || cache.verified),
       answers_verified: listOk && Object.keys(create.result.errors).length === 0,
     },
   };

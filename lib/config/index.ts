@@ -8,9 +8,10 @@ import { ConfigError, type Section, all, bool, int, last, positiveInt, signedInt
 import { fileStoreDirs, parseStores, type StoreDir, type StoresConfig } from './stores';
 import { parseImportFiltering, type ImportFilteringConfig } from './import-filtering';
 import { parseDelayedDelete, type DelayedDeleteConfig } from './scrubber';
+import { parseImageCache, splitCacheFlavor, type ImageCacheConfig } from './image-cache';
 
 export { ConfigError };
-export type { StoreDir, StoresConfig, ImportFilteringConfig };
+export type { StoreDir, StoresConfig, ImportFilteringConfig, ImageCacheConfig };
 export type { BackendConfig, S3BackendConfig, StoreType } from './stores';
 
 export type AuthFlavor = 'noauth' | 'trusted-headers' | 'keystone';
@@ -67,6 +68,8 @@ export interface GlanceConfig {
   glanceDownloadProperties: string[];
   /** [DEFAULT] delayed_delete and the scrubber's options. */
   delayedDelete: DelayedDeleteConfig;
+  /** [DEFAULT] image_cache_*: the node-local image cache (lib/cache). */
+  imageCache: ImageCacheConfig;
 }
 
 export interface ImageQuotas {
@@ -211,7 +214,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
   const stores = parseStores(doc, dataDir, baseDir);
 
   // Fail closed: without a flavor every request needs a token; noauth only when asked for.
-  const flavorRaw = (last(paste.flavor) ?? '').trim();
+  const { auth: flavorRaw, cacheFlavor } = splitCacheFlavor((last(paste.flavor) ?? '').trim());
   const flavor: AuthFlavor =
     flavorRaw === '' || flavorRaw === 'keystone' ? 'keystone'
       : flavorRaw === 'noauth' ? 'noauth'
@@ -250,6 +253,7 @@ export function parseConfig(text: string, configFile: string | null, root = proc
     importFiltering: parseImportFiltering(doc.import_filtering_opts),
     glanceDownloadProperties: listOpt(last((doc.glance_download_properties ?? {}).extra_properties)) ?? DEFAULT_GLANCE_DOWNLOAD_PROPERTIES,
     delayedDelete: parseDelayedDelete(dflt),
+    imageCache: parseImageCache(dflt, baseDir, cacheFlavor),
   };
 }
 

@@ -13,6 +13,7 @@ import { activateWithData, beginUpload, restoreToQueuedWhenPossible, settleUncon
 import { ContentInspection } from './content-check';
 import { remainingStorage, StorageQuotaExceeded } from './storage-quota';
 import { assertUploadLimits } from '@/lib/quotas/enforce';
+import { cachedReader, fillingReader, type CacheableImage, type Reader } from '@/lib/cache/serve';
 
 export interface UploadInput {
   body: AsyncIterable<Uint8Array>;
@@ -103,18 +104,24 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
   if (image.status === 'deactivated' && !ctx.isAdmin) {
     throw new Forbidden('The requested image has been deactivated. Image data download is forbidden.');
   }
-  const source = image.status === 'active' || image.status === 'deactivated' ? await readableLocation(id) : null;
-  if (!source || image.size === null) return { copyTo: null, size: 0, checksum: null, range: null };
-  const { location, holder } = source;
+  // The node's image cache first (lib/cache): it serves while the store is out of reach.
+  const read = (await cachedReader(image)) ?? (await storeReader(image));
+  if (!read || image.size === null) return { copyTo: null, size: 0, checksum: null, range: null };
   const size = Number(image.size);
   const range = parseRange(rangeHeader, size);
   const bytes = range ?? { start: 0, end: size - 1 };
   return {
-    copyTo: (sink, signal) => holder.copyTo(location, bytes, sink, signal),
+    copyTo: (sink, signal) => read(bytes, sink, signal),
     size,
     checksum: image.checksum,
     range,
   };
+}
+
+async function storeReader(image: CacheableImage): Promise<Reader | null> {
+  const source = image.status === 'active' || image.status === 'deactivated' ? await readableLocation(image.id) : null;
+  if (!source) return null;
+  return fillingReader(image, (bytes, sink, signal) => source.holder.copyTo(source.location, bytes, sink, signal));
 }
 
 /**
@@ -123,7 +130,7 @@ export async function openImageData(ctx: RequestContext, id: string, rangeHeader
  * whose data is there. A store that cannot answer is skipped while another
  * copy is readable; when none is, its error (503) is the answer.
  */
-async function readableLocation(id: string): Promise<{ location: string; holder: StoreDriver } | null> {
+export async function readableLocation(id: string): Promise<{ location: string; holder: StoreDriver } | null> {
   const all = stores();
   const candidates = (await liveLocations(id))
     .filter((l) => l.status === 'active')

@@ -212,32 +212,7 @@ export class FilesystemStore implements StoreDriver {
    * write error or when `signal` aborts; the file is always closed.
    */
   async copyTo(location: string, range: { start: number; end: number }, sink: ChunkSink, signal: AbortSignal): Promise<void> {
-    const fh = await open(FilesystemStore.pathOf(location), 'r');
-    const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafeSlow(SEND_CHUNK));
-    const writing: (Promise<void> | undefined)[] = [];
-    const aborted = new Promise<never>((_, reject) => {
-      const stop = () => reject(signal.reason ?? new Error('aborted'));
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-    });
-    aborted.catch(() => {});
-    try {
-      let position = range.start;
-      for (let n = 0; position <= range.end; n++) {
-        const slot = n % SEND_BUFFERS;
-        if (writing[slot]) await Promise.race([writing[slot], aborted]);
-        const want = Math.min(SEND_CHUNK, range.end - position + 1);
-        const { bytesRead } = await fh.read(buffers[slot], 0, want, position);
-        if (bytesRead === 0) throw new Error(`${location} ends before byte ${range.end}`);
-        position += bytesRead;
-        const chunk = bytesRead === SEND_CHUNK ? buffers[slot] : buffers[slot].subarray(0, bytesRead);
-        writing[slot] = new Promise<void>((resolve, reject) => sink.write(chunk, (err) => (err ? reject(err) : resolve())));
-        writing[slot].catch(() => {}); // seen when awaited in turn
-      }
-      await Promise.race([Promise.all(writing), aborted]);
-    } finally {
-      await fh.close();
-    }
+    return copyFileRange(FilesystemStore.pathOf(location), range, sink, signal);
   }
 
   /**
@@ -348,4 +323,34 @@ async function hashFile(src: FileHandle, size: number, check: ContentObserver | 
 
 export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
+}
+
+/** Bytes [start, end] of a local file to `sink` through a few reused buffers (the fastest way measured). */
+export async function copyFileRange(file: string, range: { start: number; end: number }, sink: ChunkSink, signal: AbortSignal): Promise<void> {
+  const fh = await open(file, 'r');
+  const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafeSlow(SEND_CHUNK));
+  const writing: (Promise<void> | undefined)[] = [];
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = () => reject(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    let position = range.start;
+    for (let n = 0; position <= range.end; n++) {
+      const slot = n % SEND_BUFFERS;
+      if (writing[slot]) await Promise.race([writing[slot], aborted]);
+      const want = Math.min(SEND_CHUNK, range.end - position + 1);
+      const { bytesRead } = await fh.read(buffers[slot], 0, want, position);
+      if (bytesRead === 0) throw new Error(`${file} ends before byte ${range.end}`);
+      position += bytesRead;
+      const chunk = bytesRead === SEND_CHUNK ? buffers[slot] : buffers[slot].subarray(0, bytesRead);
+      writing[slot] = new Promise<void>((resolve, reject) => sink.write(chunk, (err) => (err ? reject(err) : resolve())));
+      writing[slot].catch(() => {}); // seen when awaited in turn
+    }
+    await Promise.race([Promise.all(writing), aborted]);
+  } finally {
+    await fh.close();
+  }
 }

@@ -1,7 +1,7 @@
 // Accessibility of every console page in Chromium: axe-core on sign-in, the
 // images list (URL form, an upload in progress), an active image (Copy to
 // store on a two-store site, members), images with an import running and
-// failed, the Update metadata dialog, the metadata definitions pages and the status flow; no serious or critical violations, the
+// failed, the Update metadata dialog, the metadata definitions pages, the status flow and the image cache; no serious or critical violations, the
 // findings printed. Then the keyboard: Tab reaches every action of the list
 // and the image page, each with a visible focus indicator. And the owner and
 // member columns show project names with the id on hover, as Horizon does.
@@ -18,12 +18,16 @@ import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
 import { removeDir } from '../helpers/server';
 import { twoFileStores } from '../helpers/stores';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 let server: KeystoneServer;
 let personas: Personas;
 let browser: TestBrowser;
 let source: http.Server;
 let src: string;
+let cacheDir: string;
 const DATA = qcow2Bytes(512 * 1024 + 5);
 /** /slow.qcow2 sends half its data, then waits for this. */
 let releaseSlow: () => void = () => {};
@@ -37,13 +41,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 before(async () => {
+  cacheDir = mkdtempSync(path.join(os.tmpdir(), 'glance-a11y-cache-'));
   source = http.createServer(handle);
   source.listen(0, '127.0.0.1');
   await once(source, 'listening');
   src = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
   server = await startKeystoneServer({
     storeConfig: twoFileStores,
-    extraConfig: `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(src).port}\n`,
+    extraConfig: `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(src).port}\n[DEFAULT]\nimage_cache_dir = ${cacheDir}\n`,
   });
   personas = await makePersonas(server);
   browser = await launchBrowser();
@@ -60,6 +65,7 @@ after(async () => {
   source?.closeAllConnections();
   source?.close();
   if (server) removeDir(server.dir);
+  rmSync(cacheDir, { recursive: true, force: true });
 });
 
 /** Through the sign-in form (the admin unless `login` says otherwise); `check`: axe checks the form first. */
@@ -160,6 +166,11 @@ test('axe finds no serious or critical violations on any console page', async ()
   await page.getByTestId('status-flow-scroll').focus();
   await page.keyboard.press('Tab');
   assert.match((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) ?? '', /^node-/);
+  await page.goto(`${server.url}/dashboard/cache`);
+  await page.getByRole('heading', { name: 'Cached images' }).waitFor();
+  await assertAccessible(page, 'image cache on a phone');
+  await page.setViewportSize(DESKTOP);
+  await assertAccessible(page, 'image cache');
   releaseSlow();
   await page.close();
   browser.takeErrors(); // the cancelled upload's aborted requests

@@ -138,7 +138,7 @@ test('[paste_deploy] flavor: the three flavors, trusted-auth as an alias, anythi
   assert.equal(parse('[paste_deploy]\nflavor = noauth\n').authFlavor, 'noauth');
   assert.equal(parse('[paste_deploy]\nflavor = trusted-headers\n').authFlavor, 'trusted-headers');
   assert.equal(parse('[paste_deploy]\nflavor = trusted-auth\n').authFlavor, 'trusted-headers');
-  assert.match(refusal('[paste_deploy]\nflavor = keystone+cachemanagement\n'), /^\[paste_deploy\] flavor "keystone\+cachemanagement" is not one of /);
+  assert.match(refusal('[paste_deploy]\nflavor = keystone+cache\n'), /^\[paste_deploy\] flavor "keystone\+cache" is not one of /);
 });
 
 test('[database] connection: the SQLAlchemy driver suffix is dropped; DATABASE_URL wins', () => {
@@ -243,4 +243,15 @@ test('user_storage_quota: digits with an optional B, KB, MB, GB or TB (binary un
   for (const bad of ['10 GB', '10G', '-1', '1.5GB', '10gb']) {
     assert.throws(() => quota(bad), /user_storage_quota must be a number optionally followed by B, KB, MB, GB or TB/);
   }
+});
+
+test('image cache: off without image_cache_dir; its options with Glance defaults; the cache flavors need a directory', () => {
+  const root = '/srv/glance';
+  assert.deepEqual(parseConfig('', null, root).imageCache, { dir: null, maxSize: 10 * 1024 ** 3, stallTime: 86400, prefetcherInterval: 300 });
+  const on = parseConfig('[DEFAULT]\nimage_cache_dir = cache\nimage_cache_max_size = 1048576\nimage_cache_stall_time = 60\ncache_prefetcher_interval = 5\n[paste_deploy]\nflavor = keystone+cachemanagement\n', null, root);
+  assert.deepEqual(on.imageCache, { dir: '/srv/glance/cache', maxSize: 1048576, stallTime: 60, prefetcherInterval: 5 });
+  assert.equal(on.authFlavor, 'keystone');
+  assert.equal(parseConfig('[DEFAULT]\nimage_cache_dir = /c\n[paste_deploy]\nflavor = noauth+caching\n', null, root).authFlavor, 'noauth');
+  assert.throws(() => parseConfig('[paste_deploy]\nflavor = keystone+caching\n', null, root), (e: Error) => e instanceof ConfigError && /image_cache_dir is required/.test(e.message));
+  assert.throws(() => parseConfig('[DEFAULT]\nimage_cache_dir = /c\ncache_prefetcher_interval = 0\n', null, root), ConfigError);
 });

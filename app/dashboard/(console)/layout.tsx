@@ -30,6 +30,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
           <Link href="/dashboard" className="text-sm text-slate-200 hover:text-white">Images</Link>
           <Link href="/dashboard/status-flow" className="text-sm text-slate-200 hover:text-white">Status flow</Link>
           {ctx.isAdmin ? <Link href="/dashboard/metadefs" className="text-sm text-slate-200 hover:text-white">Metadata definitions</Link> : null}
+          {ctx.isAdmin ? <Link href="/dashboard/cache" className="text-sm text-slate-200 hover:text-white">Cache</Link> : null}
           <span className="ml-auto flex items-center gap-3 text-xs text-slate-300" data-testid="signed-in-as">
             {ctx.userName ? <span data-testid="console-user">{ctx.userName}</span> : null}
             <span data-testid="console-project">Project: {ctx.projectName ?? ctx.projectId ?? '—'}</span>
