@@ -59,10 +59,14 @@ export async function deleteCacheEntry(ctx: RequestContext, id: string): Promise
   await enforced.dequeue(id);
 }
 
-/** DELETE /v2/cache with x-image-cache-clear-target: '' (both), 'cache' or 'queue' (204). */
+/** Glance's values ('' = both), and the spellings the issue that asked for the cache uses (cached, both). */
+const CLEAR_TARGET_ALIASES: Record<string, string> = { cached: 'cache', both: '' };
+
+/** DELETE /v2/cache with x-image-cache-clear-target: '' or both, 'cache' (or cached) or 'queue' (204). */
 export async function clearCache(ctx: RequestContext, targetHeader: string | null): Promise<{ cache_deleted?: number; queue_deleted?: number }> {
   const cache = enforce(ctx, 'cache_delete');
-  const target = (targetHeader ?? '').toLowerCase();
+  const given = (targetHeader ?? '').toLowerCase();
+  const target = CLEAR_TARGET_ALIASES[given] ?? given;
   if (target === '') return { cache_deleted: await cache.clearCached(), queue_deleted: await cache.clearQueue() };
   if (target === 'cache') return { cache_deleted: await cache.clearCached() };
   if (target === 'queue') return { queue_deleted: await cache.clearQueue() };

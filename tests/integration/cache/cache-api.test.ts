@@ -100,7 +100,7 @@ test('DELETE /v2/cache/{id}: 204, out of cache and queue; unknown image 404; a d
   assertHtmlError(await admin.del(`/v2/cache/${missing}`), 404, notFound(missing));
 });
 
-test('DELETE /v2/cache: x-image-cache-clear-target cache / queue / empty (both), 204; any other value 400', async () => {
+test('DELETE /v2/cache: x-image-cache-clear-target cache (cached) / queue / empty (both), 204; any other value 400', async () => {
   await admin.del('/v2/cache');
   const cached = await image();
   await admin.put(`/v2/cache/${cached.id}`);
@@ -110,7 +110,7 @@ test('DELETE /v2/cache: x-image-cache-clear-target cache / queue / empty (both),
   await server.query('UPDATE image_locations SET value = ? WHERE image_id = ?', [`file://${cacheDir('..', 'nowhere', stuck.id)}`, stuck.id]);
   assert.equal((await admin.put(`/v2/cache/${stuck.id}`)).status, 202);
 
-  const bad = await admin.del('/v2/cache', { 'x-image-cache-clear-target': 'both' });
+  const bad = await admin.del('/v2/cache', { 'x-image-cache-clear-target': 'everything' });
   assertHtmlError(bad, 400, webobError('400 Bad Request', "If provided &#x27;x-image-cache-clear-target&#x27; must be &#x27;cache&#x27;, &#x27;queue&#x27; or empty string."));
 
   assert.equal((await admin.del('/v2/cache', { 'x-image-cache-clear-target': 'queue' })).status, 204);
@@ -124,6 +124,19 @@ test('DELETE /v2/cache: x-image-cache-clear-target cache / queue / empty (both),
   await waitForCached(admin, cached.id);
   const both = await admin.del('/v2/cache');
   assert.equal(both.status, 204);
+  state = await cacheState(admin);
+  assert.deepEqual([state.cached, state.queued], [[], []]);
+
+  // The spellings of the issue that asked for the cache: cached = cache, both = empty.
+  await admin.put(`/v2/cache/${cached.id}`);
+  await waitForCached(admin, cached.id);
+  await admin.put(`/v2/cache/${stuck.id}`);
+  assert.equal((await admin.del('/v2/cache', { 'x-image-cache-clear-target': 'cached' })).status, 204);
+  state = await cacheState(admin);
+  assert.deepEqual([state.cached, state.queued], [[], [stuck.id]]);
+  await admin.put(`/v2/cache/${cached.id}`);
+  await waitForCached(admin, cached.id);
+  assert.equal((await admin.del('/v2/cache', { 'x-image-cache-clear-target': 'both' })).status, 204);
   state = await cacheState(admin);
   assert.deepEqual([state.cached, state.queued], [[], []]);
 });
