@@ -3,8 +3,8 @@
 // policy (cache_image, cache_delete, cache_list: admin by default; a bare
 // 403), then "Caching via API is not supported at this site." without a cache.
 import type { RequestContext } from '@/lib/auth/context';
-import { BadRequest, Forbidden, NotFound } from '@/lib/errors';
-import { allows, imageTarget } from '@/lib/policy';
+import { BadRequest, NotFound } from '@/lib/errors';
+import { allows, imageTarget, notAuthorized } from '@/lib/policy';
 import { loadVisible } from '@/lib/images/image-service';
 import type { Target } from '@/lib/policy/check-string';
 import { imageCache, type CacheEntry, type ImageCache } from './cache';
@@ -12,7 +12,7 @@ import { reconcile } from './reconcile';
 import { kickPrefetcher } from './prefetcher';
 
 function enforce(ctx: RequestContext, rule: string, target: Target = {}): ImageCache {
-  if (!allows(ctx, rule, target)) throw new Forbidden();
+  if (!allows(ctx, rule, target)) throw notAuthorized(rule);
   const cache = imageCache();
   if (!cache) throw new NotFound('Caching via API is not supported at this site.');
   return cache;

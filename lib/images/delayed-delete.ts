@@ -10,9 +10,14 @@ import { changeStatus } from './status';
 import { inTransaction, liveLocations, nowSeconds, softDeleteChildren } from './repository';
 import { allowsAction } from './state-machine';
 
-/** Is a delete of this image a delayed one? (Glance: delayed_delete on and the image has locations.) */
-export async function deletesLater(imageId: string): Promise<boolean> {
-  return getConfig().delayedDelete.enabled && (await liveLocations(imageId)).length > 0;
+/**
+ * Is a delete of this image a delayed one? Glance: delayed_delete on and the image has locations the
+ * caller sees; a non-admin sees none on a deactivated image, so its delete is an immediate one (204,
+ * image deleted; Glance then leaves the data in the store, we remove it as any delete does).
+ */
+export async function deletesLater(image: { id: string; status: string }, isAdmin: boolean): Promise<boolean> {
+  if (!getConfig().delayedDelete.enabled || (image.status === 'deactivated' && !isAdmin)) return false;
+  return (await liveLocations(image.id)).length > 0;
 }
 
 export async function deleteLater(actor: Actor, imageId: string, status: string): Promise<void> {

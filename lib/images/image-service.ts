@@ -140,7 +140,7 @@ export async function deleteImage(ctx: RequestContext, id: string): Promise<void
   if (!image || !canSee(ctx, image)) throw new NotFound(`Failed to find image ${id} to delete`);
   enforceOnImage(ctx, 'delete_image', image);
   if (image.protected) throw new Forbidden(`Image ${id} is protected and cannot be deleted.`);
-  if (await deletesLater(id)) return deleteLater(ctx, id, image.status);
+  if (await deletesLater(image, ctx.isAdmin)) return deleteLater(ctx, id, image.status);
   const now = nowSeconds();
   // The data is moved aside while the image's row is locked, and removed only
   // once the delete is committed: a store that cannot delete (403, as
