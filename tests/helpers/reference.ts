@@ -16,6 +16,18 @@ export interface RecordedExchange {
   body: string;
 }
 
+/** A transcript section's response head: the status line's index, headers (lower-case names), the blank line's index. */
+export function responseHead(lines: string[]): { statusAt: number; headers: Record<string, string>; blankAt: number } {
+  const statusAt = lines.findIndex((l) => l.startsWith('HTTP/1.1 '));
+  const headers: Record<string, string> = {};
+  let i = statusAt + 1;
+  for (; lines[i] !== ''; i++) {
+    const colon = lines[i].indexOf(':');
+    headers[lines[i].slice(0, colon).toLowerCase()] = lines[i].slice(colon + 1).trim();
+  }
+  return { statusAt, headers, blankAt: i };
+}
+
 /** Every request/response section of a transcript, by title (`## ...`). */
 export function readTranscript(file: string): Map<string, RecordedExchange> {
   const text = readFileSync(path.join(REFERENCE_DIR, file), 'utf8');
@@ -25,13 +37,7 @@ export function readTranscript(file: string): Map<string, RecordedExchange> {
     const title = lines[0].replace(/^## /, '');
     const command = lines.find((l) => l.startsWith('$ curl'))!;
     const url = /'?(http:\/\/controller:9292\S*?)'?$/.exec(command)![1];
-    const statusAt = lines.findIndex((l) => l.startsWith('HTTP/1.1 '));
-    const headers: Record<string, string> = {};
-    let i = statusAt + 1;
-    for (; lines[i] !== ''; i++) {
-      const colon = lines[i].indexOf(':');
-      headers[lines[i].slice(0, colon).toLowerCase()] = lines[i].slice(colon + 1).trim();
-    }
+    const { statusAt, headers, blankAt: i } = responseHead(lines);
     const length = Number(headers['content-length'] ?? 0);
     const rest = lines.slice(i + 1).join('\n');
     // Content-Length says where the verbatim body ends (a pretty-printed copy may follow).

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { removeDir, type TestServer } from '../../helpers/server';
+import { responseHead } from '../../helpers/reference';
 import { call, client, PATCH_TYPE } from '../../helpers/http';
 import { cacheServer, identity, waitForCached, type Client } from '../cache/helpers';
 
@@ -23,13 +24,7 @@ function recorded(): Map<string, Recorded> {
   const out = new Map<string, Recorded>();
   for (const section of readFileSync(FIXTURE, 'utf8').split(/^-{78}$/m).slice(1)) {
     const lines = section.replace(/^\n/, '').split('\n');
-    const at = lines.findIndex((l) => l.startsWith('HTTP/1.1 '));
-    const headers: Record<string, string> = {};
-    let i = at + 1;
-    for (; lines[i] !== ''; i++) {
-      const colon = lines[i].indexOf(':');
-      headers[lines[i].slice(0, colon).toLowerCase()] = lines[i].slice(colon + 1).trim();
-    }
+    const { statusAt: at, headers, blankAt: i } = responseHead(lines);
     // The ids in the body were renamed (IMG_…), so Content-Length no longer fits: up to the section's end.
     const body = lines.slice(i + 1).join('\n').replace(/\n+$/, '');
     out.set(lines[0].replace(/^## /, ''), { status: lines[at], headers, body });
