@@ -18,6 +18,7 @@ import { eventually, qcow2Bytes } from '../helpers/images';
 import { makePersonas, type Personas } from '../helpers/roles';
 import { removeDir } from '../helpers/server';
 import { twoFileStores } from '../helpers/stores';
+import { closeSource } from '../helpers/web-source';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,8 +63,7 @@ after(async () => {
   releaseSlow();
   await browser?.close();
   await server?.stop();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   if (server) removeDir(server.dir);
   rmSync(cacheDir, { recursive: true, force: true });
 });

@@ -16,7 +16,7 @@ import { launchBrowser, screenshot, signIn, type TestBrowser } from '../helpers/
 import { digests, eventually, qcow2Bytes } from '../helpers/images';
 import { removeDir, startServer, type TestServer } from '../helpers/server';
 import { STORE_DESCRIPTIONS, twoFileStores } from '../helpers/stores';
-import { allowSource, listenOnLoopback } from '../helpers/web-source';
+import { allowSource, closeSource, listenOnLoopback } from '../helpers/web-source';
 
 let server: TestServer;
 let browser: TestBrowser;
@@ -55,8 +55,7 @@ after(async () => {
   releaseSlow();
   await browser?.close();
   await server?.stop();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   if (server) removeDir(server.dir);
 });
 

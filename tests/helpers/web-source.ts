@@ -16,3 +16,9 @@ export async function listenOnLoopback(server: http.Server): Promise<string> {
 export function allowSource(url: string): string {
   return `[import_filtering_opts]\nallowed_hosts = 127.0.0.1\nallowed_ports = ${new URL(url).port}\n`;
 }
+
+/** Stop a source at the end of a test file: its open (held) connections, then the listener. */
+export function closeSource(source: http.Server | undefined): void {
+  source?.closeAllConnections();
+  source?.close();
+}

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5, waitFor } from '../../helpers/data';
-import { listenOnLoopback } from '../../helpers/web-source';
+import { closeSource, listenOnLoopback } from '../../helpers/web-source';
 
 let server: TestServer;
 let api: ReturnType<typeof client>;
@@ -53,8 +53,7 @@ before(async () => {
 
 after(async () => {
   await server?.stop();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   if (server) removeDir(server.dir);
 });
 

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { killServer, md5, sha512, waitFor } from '../../helpers/data';
-import { allowSource, listenOnLoopback } from '../../helpers/web-source';
+import { allowSource, closeSource, listenOnLoopback } from '../../helpers/web-source';
 
 const DATA = new Uint8Array(randomBytes(16 * 1048576));
 /** Sent before the source stalls: more than one of the store's 4 MiB write slots. */
@@ -49,8 +49,7 @@ after(async () => {
   if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output());
   await server?.stop();
   for (const r of stalled) r.destroy();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   if (dir) removeDir(dir);
 });
 

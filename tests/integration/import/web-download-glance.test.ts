@@ -15,7 +15,7 @@ import path from 'node:path';
 import { startServer, removeDir, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { waitFor } from '../../helpers/data';
-import { listenOnLoopback } from '../../helpers/web-source';
+import { closeSource, listenOnLoopback } from '../../helpers/web-source';
 
 const CAP = 1048576;
 const identity = (project: string, roles: string) => ({
@@ -95,8 +95,7 @@ after(async () => {
   openGate();
   await single?.stop();
   await multi?.stop();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   for (const s of [single, multi]) if (s) removeDir(s.dir);
 });
 

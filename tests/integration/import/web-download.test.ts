@@ -16,7 +16,7 @@ import { client } from '../../helpers/http';
 import { md5, sha512, waitFor } from '../../helpers/data';
 import { DEFAULT_IMPORT_FILTERING } from '../../../lib/config/import-filtering';
 import { checkImportUri } from '../../../lib/imports/web-fetch';
-import { allowSource, listenOnLoopback } from '../../helpers/web-source';
+import { allowSource, closeSource, listenOnLoopback } from '../../helpers/web-source';
 
 let server: TestServer;
 let source: http.Server;
@@ -71,8 +71,7 @@ before(async () => {
 after(async () => {
   if (process.env.SHOW_SERVER_OUTPUT) console.log(server?.output());
   await server?.stop();
-  source?.closeAllConnections();
-  source?.close();
+  closeSource(source);
   if (dir) removeDir(dir);
 });
 
