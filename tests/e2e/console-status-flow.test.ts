@@ -231,6 +231,8 @@ test("an image's page: the diagram traces its path with time per state; the time
   assert.doesNotMatch(failure, /ENOENT|EACCES|errno|\//);
   assert.match(await page.getByTestId('state-bar-now').innerText(), /^now active, for /);
   // The diagram: the path traced, the failed edge marked, the time spent on the visited states.
+  // It loads its layout after the timeline has drawn, so wait for it before reading its edges.
+  await page.getByTestId('status-flow-diagram').waitFor();
   const traced = await page.locator('[data-traced]').evaluateAll((els) => els.map((e) => e.getAttribute('data-edge')).sort());
   assert.deepEqual(traced, ['queued>saving', 'saving>active', 'saving>queued']);
   assert.equal(await page.locator('path[data-failed]').getAttribute('data-edge'), 'saving>queued');
