@@ -17,6 +17,7 @@ import { loadConfig, type GlanceConfig } from '../lib/config';
 import { migrate } from '../lib/db/migrate';
 import { httpServerTimeouts } from '../lib/runtime/http-timeouts';
 import { markStopping } from '../lib/runtime/stopping';
+import { applyIdleTimeout } from '../http/idle-timeout';
 import { LengthFramedResponse } from '../http/length-framed-response';
 import { DbSupervisor } from './lib/db-supervisor';
 import { EmbeddedMariaDb } from './lib/embedded-mariadb';
@@ -127,8 +128,7 @@ async function main(): Promise<void> {
       });
     },
   );
-  // Without a 'timeout' listener Node destroys a socket idle this long.
-  server.setTimeout(timeouts.idleTimeout);
+  applyIdleTimeout(server, timeouts.idleTimeout);
   httpServer = server;
   await listen(server, port, hostname);
   announce(config, hostname, port);

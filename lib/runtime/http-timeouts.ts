@@ -32,3 +32,24 @@ export function httpServerTimeouts(clientSocketTimeoutSeconds: number): HttpServ
     idleTimeout: idle,
   };
 }
+
+/** Where a connection's one request stands when its idle timer fires. */
+export interface ExchangeState {
+  /** The whole request body has arrived. */
+  bodyReceived: boolean;
+  /** The response is complete (only the socket's flush remains). */
+  responseEnded: boolean;
+  /** The response waits for the client to read what was already sent. */
+  responseBlocked: boolean;
+}
+
+/**
+ * Whether an idle connection is the client's doing and is closed. As Glance's socket timeout counts only
+ * blocked reads and writes, the time the server itself takes to answer (a cold route, a busy database, a
+ * slow store) never cuts a client that is waiting politely.
+ */
+export function idleIsClientsDoing(exchange: ExchangeState | undefined): boolean {
+  if (!exchange) return true; // between requests, or its headers are still coming
+  if (!exchange.bodyReceived || exchange.responseEnded) return true;
+  return exchange.responseBlocked;
+}

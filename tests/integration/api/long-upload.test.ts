@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import * as mariadb from 'mariadb';
+import { poolConfigFromUrl } from '../../../lib/db/url';
 import { serverForFile, type TestServer } from '../../helpers/server';
 import { client } from '../../helpers/http';
 import { md5 } from '../../helpers/data';
@@ -87,6 +89,25 @@ test('an upload that goes silent for longer than client_socket_timeout is closed
   assert.equal(status, 'queued');
   const [row] = await server.query<{ n: number }>('SELECT COUNT(*) AS n FROM image_locations WHERE image_id = ?', [img.id]);
   assert.equal(row.n, 0);
+});
+
+test('a request the server takes longer than client_socket_timeout to answer (its database busy) is answered, not cut', async () => {
+  const img = await api.create({ name: 'patient', disk_format: 'raw', container_format: 'bare' });
+  const locker = await mariadb.createConnection(poolConfigFromUrl(server.databaseUrl));
+  try {
+    await locker.query('LOCK TABLES images WRITE');
+    const { socket, received, closed } = await openSocket();
+    socket.write(`GET /v2/images/${img.id} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+    // The client sends nothing more and waits; the server waits on the locked table for two idle periods.
+    await sleep(2 * IDLE_TIMEOUT_S * 1000);
+    assert.equal(received(), '', 'no answer while the table is locked');
+    await locker.query('UNLOCK TABLES');
+    await Promise.race([closed, sleep(10_000)]);
+    assert.match(received(), /^HTTP\/1\.1 200 /);
+    assert.match(received(), new RegExp(`"id":\\s*"${img.id}"`));
+  } finally {
+    await locker.end();
+  }
 });
 
 test('request headers sent one line a second are cut after the headers timeout, though the connection is never idle', async () => {
