@@ -54,6 +54,7 @@ const LOCK_WAIT_S = 600;
 /** A lock row older than this is taken as left by a crashed migration run (fallback lock only). */
 const STALE_LOCK_S = 900;
 const ER_NOT_SUPPORTED_YET = 1235;
+const ER_LOCK_DEADLOCK = 1213;
 
 export interface MigrateOptions {
   /** 'named': GET_LOCK (falling back to 'row' where refused, as on Galera); 'row': a lock row. */
@@ -100,15 +101,31 @@ async function takeMigrationLock(conn: mariadb.Connection, database: string, log
     id TINYINT PRIMARY KEY, holder VARCHAR(36) NOT NULL, taken_at DATETIME(3) NOT NULL) DEFAULT CHARACTER SET utf8mb4`);
   const holder = randomUUID();
   const deadline = Date.now() + LOCK_WAIT_S * 1000;
+  // Two runs racing on the row may be told "deadlock" (InnoDB's row locks, Galera's certification): that round
+  // is lost, not the run, so it waits and tries again like a run that found the row taken.
+  const affected = async (sql: string, params: unknown[]) => {
+    try {
+      return Number((await conn.query(sql, params)).affectedRows);
+    } catch (err) {
+      if ((err as { errno?: number }).errno === ER_LOCK_DEADLOCK) return 0;
+      throw err;
+    }
+  };
   for (;;) {
-    const taken = await conn.query('INSERT IGNORE INTO _glance_migration_lock (id, holder, taken_at) VALUES (1, ?, NOW(3))', [holder]);
-    if (Number(taken.affectedRows) === 1) break;
-    const stale = await conn.query('DELETE FROM _glance_migration_lock WHERE id = 1 AND taken_at < NOW(3) - INTERVAL ? SECOND', [STALE_LOCK_S]);
-    if (Number(stale.affectedRows) === 1) log(`removed a migration lock older than ${STALE_LOCK_S} s (a crashed run)`);
+    if ((await affected('INSERT IGNORE INTO _glance_migration_lock (id, holder, taken_at) VALUES (1, ?, NOW(3))', [holder])) === 1) break;
+    const stale = await affected('DELETE FROM _glance_migration_lock WHERE id = 1 AND taken_at < NOW(3) - INTERVAL ? SECOND', [STALE_LOCK_S]);
+    if (stale === 1) log(`removed a migration lock older than ${STALE_LOCK_S} s (a crashed run)`);
     if (Date.now() > deadline) throw new Error(`another process kept the migration lock row for ${LOCK_WAIT_S} s`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  return async () => void (await conn.query('DELETE FROM _glance_migration_lock WHERE id = 1 AND holder = ?', [holder]));
+  return async () => {
+    // A release lost to a deadlock is tried again: a row left behind would hold every other run for STALE_LOCK_S.
+    while ((await affected('DELETE FROM _glance_migration_lock WHERE id = 1 AND holder = ?', [holder])) === 0) {
+      const [mine] = await conn.query('SELECT 1 FROM _glance_migration_lock WHERE id = 1 AND holder = ?', [holder]);
+      if (!mine) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 }
 
 async function applyPending(conn: mariadb.Connection, dir: string, log: (m: string) => void): Promise<MigrationResult> {
