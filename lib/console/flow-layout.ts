@@ -71,8 +71,7 @@ const OPTIONS = {
   'elk.spacing.nodeNode': '10',
   'elk.layered.spacing.nodeNodeBetweenLayers': '20',
   'elk.spacing.edgeNode': '8',
-  'elk.spacing.edgeEdge': '8',
-  'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
+  'elk.spacing.edgeEdge': '12',
   'elk.layered.spacing.edgeNodeBetweenLayers': '8',
   'elk.spacing.labelNode': '4',
   'elk.padding': '[top=12,left=12,bottom=12,right=12]',
@@ -107,8 +106,10 @@ export async function layoutFlow(states: readonly string[], table: readonly Tabl
     layoutOptions: {
       ...OPTIONS,
       'elk.direction': direction,
-      // Measured on this table: the most compact readable drawings (about 1240 x 280 px left to right, 430 x 970 top to bottom).
+      // Measured on this table: the most compact readable drawings (about 1250 x 280 px left to right, 430 x 1080 top to
+      // bottom); the phone's parallel runs between layers get the wider gap, as its drawing is scaled down to fit.
       'elk.layered.nodePlacement.strategy': direction === 'RIGHT' ? 'NETWORK_SIMPLEX' : 'SIMPLE',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': direction === 'RIGHT' ? '8' : '12',
     },
     children,
     edges,
