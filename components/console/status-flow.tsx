@@ -8,14 +8,14 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { stateSpans, timePerState, tracedPath } from '@/lib/console/flow-trace';
-import type { FlowDirection, FlowLayout, LaidEdge, LaidNode } from '@/lib/console/flow-types';
+import type { FlowDirection, FlowLayout, LabelBox, LaidEdge, LaidNode } from '@/lib/console/flow-types';
 import { api, formatDuration, type StatusFlow, type TimelineEntry } from './api';
 import { downloadSvg } from './svg-download';
 
 /** Below this width the diagram is drawn top to bottom (a phone). */
 const NARROW = 640;
 const LINE = 15;
-const COLORS = { edge: '#94a3b8', group: '#cbd5e1', hot: '#0369a1', failed: '#b91c1c', faded: '#e2e8f0' };
+const COLORS = { edge: '#64748b', hot: '#0369a1', failed: '#b91c1c', faded: '#e2e8f0' };
 
 export function useStatusFlow() {
   return useQuery({
@@ -91,17 +91,20 @@ export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow:
           {/* Opaque, so the downloaded file reads in dark viewers too. */}
           <rect width={layout.width} height={layout.height} fill="#ffffff" />
           {edges.map((e) => {
-            const kind = traced.failed.includes(e.id) ? 'failed' : traced.edges.includes(e.id) || touches(e) ? 'hot' : hot ? 'faded' : e.group ? 'group' : 'edge';
+            const kind = traced.failed.includes(e.id) ? 'failed' : traced.edges.includes(e.id) || touches(e) ? 'hot' : hot ? 'faded' : 'edge';
             const strong = kind === 'hot' || kind === 'failed';
+            // A bundle's edges (the deletes from every state) show only with their state lit or on the image's path.
+            const shown = !e.group || strong;
             return (
               <path
                 key={e.id}
                 d={`M${e.points.map((p) => p.join(',')).join(' L')}`}
                 fill="none"
                 stroke={COLORS[kind]}
-                strokeWidth={strong ? 2.5 : e.group ? 1 : 1.5}
+                strokeWidth={strong ? 2.5 : 1.5}
                 strokeDasharray={kind === 'failed' ? '6 4' : undefined}
                 markerEnd={`url(#arrow-${kind})`}
+                visibility={shown ? undefined : 'hidden'}
                 data-edge={e.id}
                 data-label={e.label}
                 data-group={e.group ?? undefined}
@@ -111,7 +114,10 @@ export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow:
               />
             );
           })}
-          {layout.edges.map((e) => e.labelBox && <EdgeLabel key={e.id} edge={e} dim={hot !== null && !touches(e) && !(e.group && layout.edges.some((g) => g.group === e.group && touches(g)))} />)}
+          {layout.edges.map((e) => e.labelBox && <EdgeLabel key={e.id} box={e.labelBox} labelFor={e.id} dim={hot !== null && !touches(e)} />)}
+          {layout.notes.map((n) => (
+            <EdgeLabel key={n.group} box={n} labelFor={n.group} note dim={hot !== null && !layout.edges.some((g) => g.group === n.group && touches(g))} />
+          ))}
           {layout.nodes.map((n) => (
             <StateNode
               key={n.id}
@@ -132,7 +138,7 @@ export function StatusFlowDiagram({ flow, current, events, inProgress }: { flow:
           <button type="button" className="btn-secondary border border-slate-300" onClick={() => svgRef.current && downloadSvg(svgRef.current, 'image-status-flow.svg')} data-testid="download-svg">
             Download SVG
           </button>
-          <p className="text-xs text-slate-600">Hover or focus a state to light its transitions; open a state to list its images.</p>
+          <p className="text-xs text-slate-600">Hover or focus a state to light its transitions, its delete included; open a state to list its images.</p>
         </div>
         {current && inProgress && (
           <p className="mb-2 text-sm font-medium text-indigo-800" data-testid="flow-in-progress" aria-live="polite">
@@ -165,13 +171,13 @@ function describe(flow: StatusFlow, layout: FlowLayout): string {
     .join('. ');
 }
 
-function EdgeLabel({ edge, dim }: { edge: LaidEdge; dim: boolean }) {
-  const b = edge.labelBox!;
+/** An edge's label on its edge (an opaque halo: the line runs into it and out again), or a bundle's quiet note. */
+function EdgeLabel({ box: b, labelFor, note, dim }: { box: LabelBox; labelFor: string; note?: boolean; dim: boolean }) {
   return (
-    <g data-testid="edge-label" data-label-for={edge.group ?? edge.id} opacity={dim ? 0.35 : 1}>
-      <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={3} fill="#ffffff" fillOpacity={0.9} />
+    <g data-testid="edge-label" data-label-for={labelFor} data-note={note || undefined} opacity={dim ? 0.35 : 1}>
+      <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={3} fill="#ffffff" />
       {b.lines.map((line, i) => (
-        <text key={i} x={b.x + b.width / 2} y={b.y + 14 + i * LINE} textAnchor="middle" fontSize="12" fill="#334155" fontStyle={edge.group ? 'italic' : undefined}>
+        <text key={i} x={b.x + b.width / 2} y={b.y + 14 + i * LINE} textAnchor="middle" fontSize="12" fill={note ? '#475569' : '#1e293b'} fontStyle={note ? 'italic' : undefined}>
           {line}
         </text>
       ))}

@@ -26,8 +26,20 @@ export interface LaidEdge {
   group: string | null;
   /** The orthogonal route, start to end. */
   points: [number, number][];
-  /** Where the label goes (its text wrapped to lines); a bundle's label rides on its first edge, its other edges have none. */
-  labelBox: (Box & { lines: string[] }) | null;
+  /** Where the label goes (its text wrapped to lines), on the edge itself; a bundle's edges have none (see FlowLayout.notes). */
+  labelBox: LabelBox | null;
+}
+
+export interface LabelBox extends Box {
+  lines: string[];
+}
+
+/** A bundle's one label ("delete (from any state)"), a quiet note beside the bundle's target state. */
+export interface BundleNote extends LabelBox {
+  /** The bundle's key, as LaidEdge.group. */
+  group: string;
+  /** The state it sits beside. */
+  at: string;
 }
 
 export interface FlowLayout {
@@ -36,4 +48,5 @@ export interface FlowLayout {
   height: number;
   nodes: LaidNode[];
   edges: LaidEdge[];
+  notes: BundleNote[];
 }

@@ -1,6 +1,8 @@
 // The status-flow diagram in Chromium as a person reads it: every edge
-// labeled, no label on a state, all inside the screen at 1280 and 390 px
-// (left to right, then top to bottom); hover/focus lights a state's edges, a
+// labeled on its own line, no two edges along one line, no label on a state,
+// all inside the screen at 1280 and 390 px (left to right, then top to
+// bottom); the deletes from every state show on hover/focus of their state
+// (a note beside deleted says so); hover/focus lights a state's edges, a
 // click lists its images, the SVG download opens on its own, counts follow an
 // API change in place; and an image's timeline shows its time in each state.
 import { after, before, test } from 'node:test';
@@ -14,6 +16,7 @@ import { client } from '../helpers/http';
 import { DESKTOP, launchBrowser, PHONE, screenshot, signIn, type TestBrowser } from '../helpers/browser';
 import { eventually, qcow2Bytes } from '../helpers/images';
 import { EDGES } from '../../lib/images/state-machine';
+import { labelFaults, pathPoints, sharedRuns, type DrawnEdge } from '../helpers/flow-geometry';
 
 let server: TestServer;
 let browser: TestBrowser;
@@ -56,6 +59,21 @@ async function drawn(page: Page): Promise<{ labels: { text: string; lines: Rect[
   })()`);
 }
 
+/** The drawing in the SVG's own units: each edge's route (and whether it shows), each label's box. */
+async function geometry(page: Page): Promise<{ edges: (DrawnEdge & { visible: boolean })[]; labels: (Rect & { for: string; note: boolean })[] }> {
+  const raw: { edges: { id: string; group: string | null; d: string; visible: boolean }[]; labels: (Rect & { for: string; note: boolean })[] } = await page.evaluate(`(() => ({
+    edges: [...document.querySelectorAll('[data-edge]')].map((p) => ({ id: p.getAttribute('data-edge'), group: p.getAttribute('data-group'), d: p.getAttribute('d'), visible: getComputedStyle(p).visibility === 'visible' })),
+    labels: [...document.querySelectorAll('[data-testid=edge-label]')].map((g) => {
+      const r = g.querySelector('rect');
+      return { for: g.getAttribute('data-label-for'), note: g.hasAttribute('data-note'), x: +r.getAttribute('x'), y: +r.getAttribute('y'), width: +r.getAttribute('width'), height: +r.getAttribute('height') };
+    }),
+  }))()`);
+  return { edges: raw.edges.map((e) => ({ ...e, points: pathPoints(e.d) })), labels: raw.labels };
+}
+
+/** The delete edges drawn (visible) now. */
+const shownDeletes = async (page: Page) => (await geometry(page)).edges.filter((e) => e.group && e.visible).map((e) => e.id).sort();
+
 async function checkReadable(page: Page, direction: string, shot: string) {
   await page.locator(`[data-testid=status-flow-diagram][data-direction=${direction}]`).waitFor();
   const d = await drawn(page);
@@ -70,6 +88,13 @@ async function checkReadable(page: Page, direction: string, shot: string) {
       for (const n of d.nodes) assert.ok(!overlap(line, n.box), `“${l.text}” covers ${n.id}`);
     }
   }
+  // Each label on its own edge and on no other; no two edges along one line. The deletes are hidden until lit, a note says so.
+  const g = await geometry(page);
+  const visible = g.edges.filter((e) => e.visible);
+  assert.deepEqual(g.edges.filter((e) => !e.visible).map((e) => e.id).sort(), EDGES.filter((e) => e.label === 'delete').map((e) => `${e.from}>${e.to}`).sort());
+  for (const l of g.labels.filter((l) => !l.note)) assert.deepEqual(labelFaults(l, visible), [], `“${l.for}”'s label sits on its own edge alone`);
+  assert.deepEqual(sharedRuns(visible), [], 'no two edges run along one line');
+  assert.deepEqual(g.labels.filter((l) => l.note).map((l) => l.for), ['delete>deleted']);
   const smallest = Math.min(...d.labels.flatMap((l) => l.lines.map((b) => b.height)));
   console.log(`status flow at ${d.viewport} px (${direction}): ${d.labels.length} labels, smallest line ${smallest.toFixed(1)} px high`);
   await screenshot(page, shot);
@@ -111,10 +136,21 @@ test('hover or Tab on a state lights its edges, with a visible focus ring', asyn
     return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
   });
   assert.ok(ring.style !== 'none' && ring.width >= 2, `the focused state shows a ring: ${JSON.stringify(ring)}`);
-  // The deletes: hidden in the bundle until their state is lit.
+  // The deletes: hidden until their state is lit, by the mouse or the keyboard; deleted lights all seven.
+  const deletes = EDGES.filter((e) => e.label === 'delete').map((e) => `${e.from}>${e.to}`).sort();
+  assert.deepEqual(await shownDeletes(page), touching(state).filter((id) => deletes.includes(id)));
   await page.getByTestId('node-active').focus();
   assert.ok((await lit()).includes('active>deleted'));
+  assert.deepEqual(await shownDeletes(page), ['active>deleted']);
   await screenshot(page, 'status-flow-focus-active');
+  await page.getByTestId('node-active').blur();
+  assert.deepEqual(await shownDeletes(page), []);
+  await page.getByTestId('node-deleted').hover();
+  assert.deepEqual(await shownDeletes(page), deletes);
+  assert.deepEqual((await lit()).filter((id) => deletes.includes(id!)), deletes);
+  await screenshot(page, 'status-flow-hover-deleted');
+  await page.getByTestId('node-killed').hover();
+  assert.deepEqual(await shownDeletes(page), ['killed>deleted']);
   await page.close();
   assert.deepEqual(browser.takeErrors(), []);
 });
@@ -151,7 +187,7 @@ test('Download SVG saves a standalone SVG file with the labels, which Chromium o
   await download.saveAs(file);
   const text = readFileSync(file, 'utf8');
   assert.match(text, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  for (const word of ['upload', 'started', 'restart', 'repair', 'deactivate', 'scrub', '(from', 'queued', 'pending_delete']) assert.ok(text.includes(`>${word}<`), `the file has “${word}”`);
+  for (const word of ['upload', 'started', 'restart', 'repair', 'deactivate', 'scrub', 'delete (from', 'queued', 'pending_delete']) assert.ok(text.includes(`>${word}<`), `the file has “${word}”`);
   assert.doesNotMatch(text, /class=|data-/, 'no page classes or test ids: it stands alone');
 
   const view = await browser.newPage(DESKTOP);

@@ -1,11 +1,13 @@
 // The status-flow diagram's layout (ELK), checked as a drawing in both
 // directions: no two states overlap, no edge crosses a state, every edge is
-// labeled (the many "delete" edges by one bundle label), no label covers a
-// state or another label, and the layers run the way asked.
+// labeled on its own line (the many "delete" edges by one note beside their
+// target), no label covers a state or another label or sits on another edge,
+// no two edges run along one line, and the layers run the way asked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { groupLabel, groupsOf, layoutFlow, wrapLabel, type TableEdge } from '../../lib/console/flow-layout';
 import type { Box, FlowDirection, FlowLayout } from '../../lib/console/flow-types';
+import { labelFaults, sharedRuns } from '../helpers/flow-geometry';
 import { EDGES, IMAGE_STATUSES } from '../../lib/images/state-machine';
 
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -39,26 +41,32 @@ function checkDrawing(states: readonly string[], table: readonly TableEdge[], l:
       assert.ok(onBorder, `${e.id} ends at ${end}, on ${id}'s border`);
     }
   }
-  // Every edge labeled: its own label, or its bundle's one label.
+  // Every edge labeled: its own label, or its bundle's one note, beside the bundle's target.
   const groups = groupsOf(table);
   for (const e of l.edges) {
+    assert.equal(!!e.group, groups.has(`${e.label}>${e.to}`), e.id);
     if (e.group) {
-      const labels = l.edges.filter((g) => g.group === e.group && g.labelBox);
-      assert.equal(labels.length, 1, `${e.group} has one label`);
-      assert.equal(labels[0].labelBox!.lines.join(' '), groupLabel(e.label));
+      assert.equal(e.labelBox, null, `${e.id} is labeled by its bundle's note`);
+      const notes = l.notes.filter((n) => n.group === e.group);
+      assert.equal(notes.length, 1, `${e.group} has one note`);
+      assert.equal(notes[0].lines.join(' '), groupLabel(e.label));
+      assert.equal(notes[0].at, e.to);
     } else {
       assert.ok(e.labelBox, `${e.id} has a label`);
       assert.equal(e.labelBox.lines.join(' '), e.label);
     }
-    assert.equal(!!e.group, groups.has(`${e.label}>${e.to}`), e.id);
   }
-  // Labels cover no state and no other label, and lie inside the drawing.
-  const boxes = l.edges.flatMap((e) => (e.labelBox ? [{ id: e.id, ...e.labelBox }] : []));
+  // Labels cover no state and no other label, and lie inside the drawing; each sits on its own edge and on no other.
+  const boxes = [...l.edges.flatMap((e) => (e.labelBox ? [{ id: e.id, ...e.labelBox }] : [])), ...l.notes.map((n) => ({ id: n.group, ...n }))];
   for (const b of boxes) {
     assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.width <= l.width && b.y + b.height <= l.height, `${b.id}'s label inside the drawing`);
     for (const n of l.nodes) assert.ok(!overlap(b, n), `${b.id}'s label covers ${n.id}`);
     for (const o of boxes) if (o !== b) assert.ok(!overlap(b, o), `${b.id}'s label covers ${o.id}'s`);
   }
+  for (const e of l.edges) if (e.labelBox) assert.deepEqual(labelFaults({ ...e.labelBox, for: e.id }, l.edges), []);
+  for (const n of l.notes) assert.deepEqual(labelFaults({ ...n, for: n.group }, l.edges).filter((f) => f.includes('runs through')), [], 'no edge runs through a note');
+  // Each edge its own line: a label between two parallel lines could belong to either.
+  assert.deepEqual(sharedRuns(l.edges), []);
 }
 
 for (const direction of ['RIGHT', 'DOWN'] as FlowDirection[]) {
@@ -66,10 +74,10 @@ for (const direction of ['RIGHT', 'DOWN'] as FlowDirection[]) {
     const l = await layoutFlow(IMAGE_STATUSES, EDGES, direction);
     assert.equal(l.direction, direction);
     checkDrawing(IMAGE_STATUSES, EDGES, l);
-    // The seven "delete" edges are one bundle into deleted, with one label.
+    // The seven "delete" edges are one bundle into deleted, with one note.
     const deletes = l.edges.filter((e) => e.group === 'delete>deleted');
     assert.equal(deletes.length, 7);
-    assert.deepEqual(l.edges.filter((e) => e.labelBox?.lines.join(' ') === 'delete (from any state)').length, 1);
+    assert.deepEqual(l.notes.map((n) => [n.at, n.lines.join(' ')]), [['deleted', 'delete (from any state)']]);
     // The layers run the way asked: queued first, active after it, deleted last.
     const pos = new Map(l.nodes.map((n) => [n.id, direction === 'RIGHT' ? n.x : n.y]));
     assert.ok(pos.get('queued')! < pos.get('active')! && pos.get('active')! < pos.get('deleted')!, JSON.stringify([...pos]));
@@ -133,4 +141,15 @@ test('the checks bite: a state moved onto a route, or a label onto a state, is r
   const active = covered.nodes.find((n) => n.id === 'active')!;
   Object.assign(label, { x: active.x + 2, y: active.y + 2 });
   assert.throws(() => checkDrawing(IMAGE_STATUSES, EDGES, covered), /label covers active/);
+  // A label moved off its edge, into empty space beside the drawing's border.
+  const adrift = copy();
+  Object.assign(adrift.edges.find((e) => e.id === 'active>deactivated')!.labelBox!, { x: 0, y: 0 });
+  assert.throws(() => checkDrawing(IMAGE_STATUSES, EDGES, adrift), /active>deactivated.*off its edge/);
+  // Two edges on one line: one edge's route laid along another's, as merged edges were (crossing alone is fine).
+  const [importing, failing] = ['queued>importing', 'importing>queued'].map((id) => copy().edges.find((e) => e.id === id)!);
+  assert.deepEqual(sharedRuns([importing, failing]), []);
+  const along = { ...failing, points: importing.points.map(([x, y]) => [x + 0.5, y] as [number, number]) };
+  assert.match(sharedRuns([importing, along]).join(), /queued>importing and importing>queued share \d+ px/);
+  const across = { ...failing, points: [[importing.points[0][0] + 5, importing.points[0][1] - 20], [importing.points[0][0] + 5, importing.points[0][1] + 20]] as [number, number][] };
+  assert.deepEqual(sharedRuns([importing, across]), []);
 });
