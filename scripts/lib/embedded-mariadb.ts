@@ -62,11 +62,15 @@ export class EmbeddedMariaDb {
   /** Initialise the datadir if needed, run mariadbd, and make the accounts safe. Can be called again after an exit. */
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
+    // Its own temporary files beside its data, not in the shared /tmp (a test run once lost a bootstrap's temp
+    // tables there while other work ran): `--tmpdir` for the bootstrap and the server alike.
+    const tmpdir = path.join(this.dir, 'tmp');
+    mkdirSync(tmpdir, { recursive: true });
     const fresh = !existsSync(path.join(this.datadir, 'mysql'));
     if (fresh) {
       this.log(`[db] initialising MariaDB datadir ${this.datadir}`);
       // socket: root@localhost may log in only as the OS root over the socket until it gets its password.
-      const args = ['--no-defaults', `--datadir=${this.datadir}`, '--auth-root-authentication-method=socket', '--skip-test-db'];
+      const args = ['--no-defaults', `--datadir=${this.datadir}`, '--auth-root-authentication-method=socket', '--skip-test-db', `--tmpdir=${tmpdir}`];
       if (process.getuid?.() === 0) args.push('--user=root');
       const r = spawnSync('mariadb-install-db', args, { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`mariadb-install-db failed:\n${r.stdout}\n${r.stderr}`);
@@ -77,6 +81,7 @@ export class EmbeddedMariaDb {
       `--socket=${this.socket}`,
       `--pid-file=${path.join(this.dir, 'mysqld.pid')}`,
       `--log-error=${path.join(this.dir, 'mysqld.err')}`,
+      `--tmpdir=${tmpdir}`,
       '--skip-networking',
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_unicode_ci',
