@@ -59,6 +59,8 @@ export interface StoreDriver {
   /** Start-up check; throws StoreConfigError naming the section and key to fix. */
   verify(): Promise<void>;
   add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData>;
+  /** True when add() has copied each chunk before it asks for the next, so a producer may reuse the chunk's buffer then. */
+  readonly addCopiesChunks?: boolean;
   /** A complete staged file becomes the image's data (the imports of staged data). */
   adopt(imageId: string, file: string, opts: AdoptOptions): Promise<StoredData>;
   /** Bytes [start, end] (inclusive) to `sink`, with backpressure; stops when `signal` aborts. */

@@ -25,6 +25,8 @@ const SEND_BUFFERS = 3;
 
 export class FilesystemStore implements StoreDriver {
   readonly type = 'file';
+  // add() hands each chunk to IngestPipeline.push, which copies it into its slots before the next is asked for.
+  readonly addCopiesChunks = true;
   readonly id: string;
   readonly description: string | null;
   readonly weight: number;

@@ -47,10 +47,18 @@ interface JobHandlers {
   onError(err: Error): void;
 }
 
-/** One long-lived worker per algorithm, shared by all uploads of the process. */
+/**
+ * A worker thread costs ~10 MiB of RSS (its own V8 heap and Node bootstrap):
+ * after this long without a job it ends, and the next upload starts a new one
+ * (~30 ms), so an idle server does not keep two of them.
+ */
+const RETIRE_AFTER_MS = 10_000;
+
+/** One worker per algorithm, shared by all uploads of the process while any is running. */
 class HashWorker {
   private worker: Worker | null = null;
   private readonly jobs = new Map<number, JobHandlers>();
+  private retireTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly algo: Algo) {}
 
@@ -81,6 +89,8 @@ class HashWorker {
   }
 
   start(job: number, buffer: SharedArrayBuffer, handlers: JobHandlers): void {
+    if (this.retireTimer) clearTimeout(this.retireTimer);
+    this.retireTimer = null;
     this.jobs.set(job, handlers);
     const w = this.ensure();
     w.ref(); // a job waits for its replies
@@ -89,7 +99,21 @@ class HashWorker {
 
   private forget(job: number): void {
     this.jobs.delete(job);
-    if (this.jobs.size === 0) this.worker?.unref();
+    if (this.jobs.size > 0 || !this.worker) return;
+    this.worker.unref();
+    if (this.retireTimer) clearTimeout(this.retireTimer);
+    this.retireTimer = setTimeout(() => this.retire(), RETIRE_AFTER_MS).unref();
+  }
+
+  /** No job for a while: end the thread quietly (its 'exit' is not a failure of anyone's job). */
+  private retire(): void {
+    this.retireTimer = null;
+    const w = this.worker;
+    if (!w || this.jobs.size > 0) return;
+    this.worker = null;
+    w.removeAllListeners();
+    w.on('error', () => {});
+    void w.terminate();
   }
 
   update(job: number, slot: number, offset: number, length: number): void {

@@ -22,7 +22,9 @@ export interface ContentObserver {
   conclude(): void;
 }
 
-const SLOT_SIZE = 4 * 1024 * 1024;
+// 4 × 2 MiB: 8 MiB per upload in flight (and in the pool). 4 MiB slots gave
+// the same upload speed for 8 MiB more RSS in every transfer.
+const SLOT_SIZE = 2 * 1024 * 1024;
 const SLOTS = 4;
 
 // Slot buffers are reused from one upload to the next: a fresh one per upload

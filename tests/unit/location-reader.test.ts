@@ -1,6 +1,7 @@
 // readLocation over a real filesystem store: the bytes of a stored file,
 // intact even when the reader keeps every chunk (the store reuses its read
-// buffers) or slower than the store, a reader that stops early ends the read, a missing file fails.
+// buffers) or slower than the store, a reader that stops early ends the read, a missing file fails;
+// lent (`lend`: a reader that copies each chunk before asking for the next) it gets the store's own buffers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,29 @@ test('a reader slower than the store gets every byte: writes the store has in fl
     const stuck = new Promise((_, reject) => setTimeout(() => reject(new Error(`stuck after ${seen.length} chunks`)), 20_000).unref());
     await Promise.race([read, stuck]);
     assert.ok(Buffer.concat(seen).equals(data));
+  } finally {
+    done();
+  }
+});
+
+test('lent chunks are the store\'s reused buffers, intact while the reader holds them; a slow or early-stopping reader too', async () => {
+  const { store, data, location, done } = storeWithFile(11 * 1048576 + 7);
+  try {
+    const copies: Buffer[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const chunk of readLocation(store, location, data.length, { lend: true })) {
+      buffers.add(chunk.buffer);
+      await new Promise((r) => setTimeout(r, 2)); // the store must not refill this chunk meanwhile
+      copies.push(Buffer.from(chunk));
+    }
+    assert.ok(Buffer.concat(copies).equals(data));
+    assert.ok(copies.length > 6 && buffers.size <= 3, `${copies.length} chunks in ${buffers.size} buffers: reused, not copied`);
+    let got = 0;
+    for await (const chunk of readLocation(store, location, data.length, { lend: true })) {
+      got += chunk.byteLength;
+      if (got >= 2 * 1048576) break;
+    }
+    assert.equal(got, 2 * 1048576);
   } finally {
     done();
   }

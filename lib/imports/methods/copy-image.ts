@@ -40,7 +40,8 @@ export const copyImage: ImportMethod = {
     return {
       size,
       async into(store, { cap, capError, check }) {
-        const data = readOrExplain(from.store, from.location, size);
+        // A store that copies what it takes may be lent the source's buffers (no copy per chunk).
+        const data = readOrExplain(from.store, from.location, size, store.addCopiesChunks === true);
         const copied = await store.add(imageId, data, { expectedSize: null, cap, capError, check });
         const mismatch = differs(copied, image, taskId);
         if (mismatch) {
@@ -73,9 +74,9 @@ async function sourceLocation(imageId: string): Promise<{ store: StoreDriver; lo
 }
 
 /** The source's bytes; a failed read says which store could not be read (no paths). */
-async function* readOrExplain(store: StoreDriver, location: string, size: number): AsyncGenerator<Uint8Array> {
+async function* readOrExplain(store: StoreDriver, location: string, size: number, lend: boolean): AsyncGenerator<Uint8Array> {
   try {
-    yield* readLocation(store, location, size);
+    yield* readLocation(store, location, size, { lend });
   } catch (err) {
     logger.warn({ err, store: store.id }, 'copy-image: reading the source failed');
     throw new CopyFailed(`The image data could not be read from store '${store.id}'`);
