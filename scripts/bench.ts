@@ -10,7 +10,9 @@
 // Env: BENCH_SIZE_MB, RUNS, N_CREATE, N_LIST, CONC, LIST_REQS (>= 50 advised),
 // LIST_FILL=auto|api|sql, LIST_FILL_API_MAX_S (auto: the API unless slower than this),
 // BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1,
-// BENCH_S3=0 (leave out the S3 section and its private Ceph RGW).
+// BENCH_S3=0 (leave out the S3 section and its private Ceph RGW), BENCH_ONLY=s3 (the S3 section
+// alone, on a fresh warmed-up server: for A/B runs of the S3 driver; its RSS is lower than in the
+// full run, where the server has aged through the file-store phases first).
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +54,10 @@ const settings = {
   listFill: (process.env.LIST_FILL ?? 'auto') as 'auto' | 'api' | 'sql',
   listFillApiMaxS: envInt('LIST_FILL_API_MAX_S', 180, 0),
   s3: process.env.BENCH_S3 !== '0',
+  only: process.env.BENCH_ONLY ?? '',
 };
+if (!['', 's3'].includes(settings.only)) throw new Error('BENCH_ONLY must be empty or s3');
+if (settings.only === 's3' && !settings.s3) throw new Error('BENCH_ONLY=s3 contradicts BENCH_S3=0');
 if (!['auto', 'api', 'sql'].includes(settings.listFill)) throw new Error('LIST_FILL must be auto, api or sql');
 
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -385,6 +390,22 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
   };
 }
 
+/** BENCH_ONLY=s3: the S3 section on a warmed-up server, its rows and the idle tree beside them. */
+async function benchS3Only(server: BenchServer, rgw: PrivateCephRgw): Promise<{ idle_kb: number; s3: S3Results }> {
+  const file = await testFile(server);
+  const bytes = statSync(file).size;
+  await warmUp(server.url);
+  const idle = await sampled(server.treePid, server.dbPid, () => new Promise((r) => setTimeout(r, 2000)));
+  log(`npm start tree RSS idle (MariaDB apart): ${mib(idle.stats.rss_max_kb)} ${JSON.stringify(idle.stats.rss_max_per_pid_kb)}`);
+  const [md5, sha512] = await Promise.all([timeCommand('md5sum', [file]), timeCommand('sha512sum', [file])]);
+  const digests = { md5: md5.stdout.split(' ')[0], sha512: sha512.stdout.split(' ')[0] };
+  const s3 = await benchS3(server, rgw, file, bytes, digests, settings.runs, log);
+  log(`S3 upload peak ${JSON.stringify(s3.phases.upload.rss_max_per_pid_kb)}, CPU ${JSON.stringify(s3.phases.upload.cpu_s)}`);
+  const rows: Row[] = [['npm start tree RSS idle (warmed up)', mib(idle.stats.rss_max_kb), '', '', ''], ...s3Rows(s3)];
+  console.log('\n' + renderTable(`glance-ts benchmark, S3 section only, ${new Date().toISOString()}, load ${os.loadavg().map((x) => round(x, 2)).join(' ')}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows) + '\n');
+  return { idle_kb: idle.stats.rss_max_kb, s3 };
+}
+
 /** A private Ceph RGW for the S3 section: RAM enough for a few 1 GiB objects while deleted ones wait for garbage collection. */
 async function startRgw(): Promise<PrivateCephRgw> {
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR || os.tmpdir(), 'glance-bench-ceph-'));
@@ -418,6 +439,12 @@ async function main(): Promise<number> {
   }
   try {
     if (probe) return await runProbe(server, OUT_DIR, process.argv.slice(2).filter((a) => a !== '--probe'));
+    if (settings.only === 's3') {
+      const only = await benchS3Only(server, rgw!);
+      mkdirSync(OUT_DIR, { recursive: true });
+      writeFileSync(path.join(OUT_DIR, 'results-s3.json'), JSON.stringify({ settings, ...only }, null, 1) + '\n');
+      return only.s3.service_upload.checksums_ok && only.s3.service_download.md5_ok ? 0 : 1;
+    }
     const results = await bench(server, rgw, webSourcePort);
     mkdirSync(OUT_DIR, { recursive: true });
     const out = path.join(OUT_DIR, 'results.json');
