@@ -3,27 +3,50 @@
 // every hop behind it (web → Node stream, tus's proxy and limiter, the hashing
 // feed, FileStore's counter, one write(2) per chunk): the main thread spent
 // ~2.5× the CPU of PUT /file on the same bytes (README, bench:browser). One
-// copy into a piece costs less than those hops 16 times over.
+// copy into a piece costs less than those hops 16 times over. A piece the
+// staging store has written comes back (recycle) to be filled again: a fresh
+// 1 MiB buffer per piece would add to the GC work socket buffers already cause.
 const PIECE = 1024 * 1024;
+const POOL_MAX = 4;
+
+// On globalThis: the route and the staging store may come from different bundles.
+const processGlobals = globalThis as unknown as { glancePieces?: { pool: Buffer[]; lent: WeakSet<Uint8Array> } };
+const pieces = (processGlobals.glancePieces ??= { pool: [], lent: new WeakSet() });
+
+function takePiece(): Buffer {
+  const piece = pieces.pool.pop() ?? Buffer.allocUnsafeSlow(PIECE);
+  pieces.lent.add(piece);
+  return piece;
+}
 
 /**
- * The bytes of `body`, in order, in pieces of PIECE bytes (the last one
- * shorter). A body cut short (the client paused, reloaded or went away) ends
- * with the bytes that did arrive instead of an error: an error would drop the
- * piece being gathered, and tus keeps whatever a PATCH brought (the client
- * asks for the offset before it goes on).
+ * `chunk` is done with (hashed, written): if it is a piece from here, it may
+ * be filled again. Only for a chunk nothing else holds any longer.
  */
-export function coalesced(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+export function recycle(chunk: Uint8Array): void {
+  if (!pieces.lent.delete(chunk)) return;
+  if (pieces.pool.length < POOL_MAX) pieces.pool.push(chunk as Buffer);
+}
+
+/**
+ * The bytes of `body` (Node's request, or a web stream), in order, as a web
+ * stream of PIECE-byte pieces (the last one shorter). A body cut short (the
+ * client paused, reloaded or went away) ends with the bytes that did arrive
+ * instead of an error: an error would drop the piece being gathered, and tus
+ * keeps whatever a PATCH brought (the client asks for the offset before it
+ * goes on).
+ */
+export function coalesced(body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const source = body[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         let piece: Buffer | null = null;
         let fill = 0;
         for (;;) {
-          let next: ReadableStreamReadResult<Uint8Array>;
+          let next: IteratorResult<Uint8Array>;
           try {
-            next = await reader.read();
+            next = await source.next();
           } catch {
             next = { done: true, value: undefined };
           }
@@ -35,7 +58,7 @@ export function coalesced(body: ReadableStream<Uint8Array>): ReadableStream<Uint
           const chunk = next.value;
           // A large chunk with nothing gathered yet goes on as it is.
           if (!piece && chunk.byteLength >= PIECE) return controller.enqueue(chunk);
-          piece ??= Buffer.allocUnsafeSlow(PIECE);
+          piece ??= takePiece();
           let from = 0;
           while (from < chunk.byteLength) {
             const n = Math.min(PIECE - fill, chunk.byteLength - from);
@@ -45,14 +68,14 @@ export function coalesced(body: ReadableStream<Uint8Array>): ReadableStream<Uint
             if (fill === PIECE) {
               controller.enqueue(piece);
               if (from === chunk.byteLength) return;
-              piece = Buffer.allocUnsafeSlow(PIECE);
+              piece = takePiece();
               fill = 0;
             }
           }
         }
       },
-      cancel(reason) {
-        return reader.cancel(reason);
+      async cancel() {
+        await source.return?.();
       },
     },
     // Nothing gathered ahead: one piece at a time, when tus asks for it.

@@ -18,7 +18,6 @@ import { db } from '@/lib/db/client';
 import { recordServingNode } from '@/lib/nodes/upload-owners';
 import { abandonUpload, assertCanStage, finishStaging, markUploading } from './lifecycle';
 import { findStaged, removeStaged, staging } from './staging';
-import { coalesced } from './coalesce';
 import { checkUploadStore } from './store-choice';
 import { UPLOAD_METADATA } from './upload-metadata';
 
@@ -155,7 +154,5 @@ const processGlobals = globalThis as unknown as { glanceTus?: Server };
 export function handleTus(req: Request, context: RequestContext): Promise<Response> {
   processGlobals.glanceTus ??= createServer();
   const server = processGlobals.glanceTus;
-  // A chunk's bytes reach tus in 1 MiB pieces, not the socket's 64 KiB (coalesce.ts).
-  const request = req.method === 'PATCH' && req.body ? new Request(req, { body: coalesced(req.body), duplex: 'half' } as RequestInit) : req;
-  return current.run({ ctx: context }, () => server.handleWeb(request));
+  return current.run({ ctx: context }, () => server.handleWeb(req));
 }

@@ -7,19 +7,12 @@ import { coalesced } from '../../lib/uploads/coalesce';
 
 const MiB = 1024 * 1024;
 
-/** A web stream of `data` in chunks of `size` bytes; after `failAfter` chunks it errors (a dropped connection). */
-function source(data: Buffer, size: number, failAfter = Infinity): ReadableStream<Uint8Array> {
-  let at = 0;
-  let sent = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (sent === failAfter) return controller.error(new Error('client went away'));
-      if (at >= data.length) return controller.close();
-      controller.enqueue(data.subarray(at, at + size));
-      at += size;
-      sent++;
-    },
-  });
+/** A request body: `data` in chunks of `size` bytes; after `failAfter` chunks it fails (a dropped connection). */
+async function* source(data: Buffer, size: number, failAfter = Infinity): AsyncIterable<Uint8Array> {
+  for (let at = 0, sent = 0; at < data.length; at += size, sent++) {
+    if (sent === failAfter) throw new Error('client went away');
+    yield data.subarray(at, at + size);
+  }
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
@@ -38,16 +31,10 @@ test('socket-sized chunks come out as 1 MiB pieces, the same bytes in order', as
 test('a chunk larger than a piece passes as it is; small ones after it are gathered again', async () => {
   const data = randomBytes(2 * MiB + 100);
   const big = data.subarray(0, 2 * MiB);
-  let step = 0;
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (step === 0) controller.enqueue(big);
-      else if (step <= 2) controller.enqueue(data.subarray(2 * MiB + (step - 1) * 50, 2 * MiB + step * 50));
-      else controller.close();
-      step++;
-    },
-  });
-  const pieces = await readAll(coalesced(stream));
+  const body = [big, data.subarray(2 * MiB, 2 * MiB + 50), data.subarray(2 * MiB + 50)];
+  const pieces = await readAll(coalesced((async function* () {
+    yield* body;
+  })()));
   assert.deepEqual(pieces.map((p) => p.byteLength), [2 * MiB, 100]);
   assert.ok(Buffer.concat(pieces).equals(data));
 });
