@@ -3,16 +3,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
 import { coalesced } from '../../lib/uploads/coalesce';
 
 const MiB = 1024 * 1024;
 
 /** A request body: `data` in chunks of `size` bytes; after `failAfter` chunks it fails (a dropped connection). */
-async function* source(data: Buffer, size: number, failAfter = Infinity): AsyncIterable<Uint8Array> {
-  for (let at = 0, sent = 0; at < data.length; at += size, sent++) {
-    if (sent === failAfter) throw new Error('client went away');
-    yield data.subarray(at, at + size);
-  }
+function source(data: Buffer, size: number, failAfter = Infinity): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let at = 0, sent = 0; at < data.length; at += size, sent++) {
+        if (sent === failAfter) throw new Error('client went away');
+        yield data.subarray(at, at + size);
+      }
+    })(),
+  );
 }
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
@@ -28,14 +33,12 @@ test('socket-sized chunks come out as 1 MiB pieces, the same bytes in order', as
   assert.ok(Buffer.concat(pieces).equals(data));
 });
 
-test('a chunk larger than a piece passes as it is; small ones after it are gathered again', async () => {
+test('a chunk larger than a piece is cut into pieces; small ones after it are gathered again', async () => {
   const data = randomBytes(2 * MiB + 100);
   const big = data.subarray(0, 2 * MiB);
   const body = [big, data.subarray(2 * MiB, 2 * MiB + 50), data.subarray(2 * MiB + 50)];
-  const pieces = await readAll(coalesced((async function* () {
-    yield* body;
-  })()));
-  assert.deepEqual(pieces.map((p) => p.byteLength), [2 * MiB, 100]);
+  const pieces = await readAll(coalesced(Readable.from(body)));
+  assert.deepEqual(pieces.map((p) => p.byteLength), [MiB, MiB, 100]);
   assert.ok(Buffer.concat(pieces).equals(data));
 });
 
@@ -45,4 +48,16 @@ test('a body cut short ends with every byte that arrived, the half-gathered piec
   const pieces = await readAll(coalesced(source(data, 65_536, 20)));
   assert.deepEqual(pieces.map((p) => p.byteLength), [MiB, MiB / 4]);
   assert.ok(Buffer.concat(pieces).equals(data.subarray(0, 20 * 65_536)));
+});
+
+test('while tus reads nothing, one piece waits and the request is paused (memory stays bounded)', async () => {
+  const body = new PassThrough();
+  const data = randomBytes(40 * 65_536);
+  const stream = coalesced(body);
+  for (let i = 0; i < 40; i++) body.write(data.subarray(i * 65_536, (i + 1) * 65_536));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(body.isPaused(), 'the request is paused once a whole piece waits');
+  body.end();
+  const pieces = await readAll(stream);
+  assert.ok(Buffer.concat(pieces).equals(data), 'every byte arrives once reading starts');
 });

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { crossOriginRefusal } from '@/http/console-route';
 import { SIGN_IN_PATH } from '@/http/console-session';
 import { signedInContext } from '@/http/next-auth';
-import { nodeRequestBody, nodeRoute } from '@/http/node-route';
+import { nodeRoute } from '@/http/node-route';
 import { forwardToStageHost, isForwarded } from '@/http/stage-proxy';
 import { thisNode } from '@/lib/nodes/identity';
 import { coalesced } from '@/lib/uploads/coalesce';
@@ -22,7 +22,7 @@ export const config = { api: { bodyParser: false, responseLimit: false, external
 /** The web Request tus reads: the head, and for a PATCH or POST Node's request body in 1 MiB pieces. */
 function webRequest(head: Request, node: IncomingMessage): Request {
   if (node.method !== 'PATCH' && node.method !== 'POST') return head;
-  const body = coalesced(nodeRequestBody(node));
+  const body = coalesced(node);
   return new Request(head.url, { method: head.method, headers: head.headers, body, duplex: 'half' } as RequestInit);
 }
 
