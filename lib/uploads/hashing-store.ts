@@ -9,7 +9,6 @@ import path from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
-import { ERRORS } from '@tus/utils';
 import { FormatDetection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
 import { IngestPipeline } from '@/lib/stores/ingest';
@@ -71,19 +70,30 @@ export class HashingFileStore extends FileStore {
   private async writeHashed(readable: Readable, id: string, offset: number, h: Hashing): Promise<number> {
     const fh = await open(path.join(this.directory, id), 'r+');
     let position = offset;
+    // A write that fails is remembered, never left as a rejected promise nobody awaits yet.
     let writing: Promise<void> | null = null;
+    let failure: unknown = null;
+    const check = () => {
+      if (failure) throw failure;
+    };
     try {
       for await (const chunk of readable as AsyncIterable<Buffer>) {
+        check();
         if (this.hashing.get(id) === h) await this.hash(id, h, chunk);
         if (writing) await writing;
-        writing = writeAt(fh, chunk, position).then(() => recycle(chunk));
+        check();
+        writing = writeAt(fh, chunk, position).then(
+          () => recycle(chunk),
+          (err: unknown) => void (failure ??= err),
+        );
         position += chunk.byteLength;
       }
       if (writing) await writing;
+      check();
     } catch (err) {
-      await writing?.catch(() => {});
-      logger.debug({ err, imageId: id }, 'staging write failed');
-      throw ERRORS.FILE_WRITE_ERROR;
+      await writing;
+      // As it is: a full or read-only staging area (ENOSPC, EROFS) is answered in Glance's words (tus.ts).
+      throw err;
     } finally {
       await fh.close();
     }
