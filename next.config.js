@@ -18,7 +18,8 @@ const nextConfig = {
   //   /v3/auth/tokens               -> pages/api/v3/auth/tokens.ts
   //   /v3/users/{userId}/password   -> pages/api/v3/users/[userId]/password.ts
   // Pages API routes at their own public path (no rewrite):
-  //   /api/console/images/{imageId}/file (pages/api/console/...), /api/auth/* (next-auth).
+  //   /api/console/images/{imageId}/file and the tus endpoint /api/console/uploads[/{id}]
+  //   (pages/api/console/...), /api/auth/* (next-auth).
   async rewrites() {
     return {
       beforeFiles: [

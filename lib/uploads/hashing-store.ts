@@ -6,11 +6,13 @@
 // after a restart, or after a PATCH that failed half-way) drops it, and the
 // import hashes the staged file itself, as before.
 import path from 'node:path';
-import { Transform, pipeline, type Readable } from 'node:stream';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { FormatDetection } from '@/lib/images/content-check';
 import { logger } from '@/lib/log';
 import { IngestPipeline } from '@/lib/stores/ingest';
+import { recycle } from './coalesce';
 import { recordStagedSums } from './staged-sums';
 
 /**
@@ -44,37 +46,9 @@ export class HashingFileStore extends FileStore {
       this.drop(id);
       return super.write(readable, id, offset);
     }
-    const hashing = this.hashing;
-    const stop = () => {
-      if (this.hashing.get(id) === h) this.drop(id);
-    };
-    const feed = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        // Dropped meanwhile (idle, removed) or hashing failed: the bytes still go to the file; the import will hash it.
-        if (hashing.get(id) !== h) return done(null, chunk);
-        h.offset += chunk.byteLength;
-        h.active = Date.now();
-        let wait: Promise<void> | void;
-        try {
-          wait = h.sink.push(chunk);
-        } catch {
-          stop();
-          return done(null, chunk);
-        }
-        if (!wait) return done(null, chunk);
-        h.waiting = true;
-        wait.then(
-          () => ((h.waiting = false), done(null, chunk)),
-          () => ((h.waiting = false), stop(), done(null, chunk)),
-        );
-      },
-    });
-    pipeline(readable, feed, (err) => {
-      if (err) feed.destroy(err);
-    });
     let end: number;
     try {
-      end = await super.write(feed, id, offset);
+      end = await this.writeHashed(readable, id, offset, h);
     } catch (err) {
       this.drop(id); // some of what was hashed may not be in the file
       throw err;
@@ -84,6 +58,62 @@ export class HashingFileStore extends FileStore {
     if (end !== h.offset) this.drop(id);
     else if (size === end) await this.conclude(id, h);
     return end;
+  }
+
+  /**
+   * Each chunk to the hash and then to the file at its offset (one write in
+   * flight), as FileStore would write it but without its stream's 16 KiB
+   * buffering: a chunk is done with once written, so a coalesced piece goes
+   * back to be filled again (coalesce.ts) instead of waiting for the GC.
+   * Hashing that stops (dropped, failed) lets the bytes through unhashed.
+   */
+  private async writeHashed(readable: Readable, id: string, offset: number, h: Hashing): Promise<number> {
+    const fh = await open(path.join(this.directory, id), 'r+');
+    let position = offset;
+    // A write that fails is remembered, never left as a rejected promise nobody awaits yet.
+    let writing: Promise<void> | null = null;
+    let failure: unknown = null;
+    const check = () => {
+      if (failure) throw failure;
+    };
+    try {
+      for await (const chunk of readable as AsyncIterable<Buffer>) {
+        check();
+        if (this.hashing.get(id) === h) await this.hash(id, h, chunk);
+        if (writing) await writing;
+        check();
+        writing = writeAt(fh, chunk, position).then(
+          () => recycle(chunk),
+          (err: unknown) => void (failure ??= err),
+        );
+        position += chunk.byteLength;
+      }
+      if (writing) await writing;
+      check();
+    } catch (err) {
+      await writing;
+      // As it is: a full or read-only staging area (ENOSPC, EROFS) is answered in Glance's words (tus.ts).
+      throw err;
+    } finally {
+      await fh.close();
+    }
+    return position;
+  }
+
+  /** Feed one chunk to an upload's hashing; a failure stops the hashing, not the upload. */
+  private async hash(id: string, h: Hashing, chunk: Buffer): Promise<void> {
+    h.offset += chunk.byteLength;
+    h.active = Date.now();
+    try {
+      const wait = h.sink.push(chunk);
+      if (!wait) return;
+      h.waiting = true;
+      await wait;
+    } catch {
+      if (this.hashing.get(id) === h) this.drop(id);
+    } finally {
+      h.waiting = false;
+    }
   }
 
   override async remove(id: string): Promise<void> {
@@ -118,5 +148,12 @@ export class HashingFileStore extends FileStore {
       await h.sink.abandon();
       logger.warn({ err, imageId: id }, 'could not record the sums of a staged upload; its import will hash it');
     }
+  }
+}
+
+async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < buf.byteLength; ) {
+    const { bytesWritten } = await fh.write(buf, done, buf.byteLength - done, position + done);
+    done += bytesWritten;
   }
 }

@@ -30,7 +30,7 @@ function newestMtime(p: string): number {
 /** `next build` unless .next is newer than every source file. */
 export function buildIfNeeded(log: (m: string) => void = console.log): void {
   const buildId = path.join(ROOT, '.next', 'BUILD_ID');
-  const sources = ['app', 'lib', 'components', 'public', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
+  const sources = ['app', 'pages', 'http', 'lib', 'components', 'public', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
   const newest = Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s))));
   if (existsSync(buildId) && statSync(buildId).mtimeMs > newest) return;
   log('[setup] building the app (next build)');
