@@ -10,7 +10,8 @@
 // Env: BENCH_SIZE_MB, RUNS, N_CREATE, N_LIST, CONC, LIST_REQS (>= 50 advised),
 // LIST_FILL=auto|api|sql, LIST_FILL_API_MAX_S (auto: the API unless slower than this),
 // BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1,
-// BENCH_S3=0 (leave out the S3 section and its private Ceph RGW).
+// BENCH_S3=0 (leave out the S3 section and its private Ceph RGW),
+// BENCH_ONLY=imports (only the upload and import rows: A/B runs of the import paths).
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,9 @@ const settings = {
   listFill: (process.env.LIST_FILL ?? 'auto') as 'auto' | 'api' | 'sql',
   listFillApiMaxS: envInt('LIST_FILL_API_MAX_S', 180, 0),
   s3: process.env.BENCH_S3 !== '0',
+  importsOnly: process.env.BENCH_ONLY === 'imports',
 };
+if (![undefined, '', 'imports'].includes(process.env.BENCH_ONLY)) throw new Error('BENCH_ONLY must be imports (or unset)');
 if (!['auto', 'api', 'sql'].includes(settings.listFill)) throw new Error('LIST_FILL must be auto, api or sql');
 
 const log = (m: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -385,6 +388,43 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
   };
 }
 
+/**
+ * BENCH_ONLY=imports: the uploads and the import section alone, on the same
+ * file, with the digests (and the serial hashing limit copy-image is held
+ * to) from one md5sum and one sha512sum; no other baselines or phases.
+ */
+async function importsOnly(server: BenchServer, webSourcePort: number): Promise<{ table: string; verified: boolean }> {
+  const file = await testFile(server);
+  const bytes = statSync(file).size;
+  await warmUp(server.url);
+  const [md5, sha512] = [await timeCommand('md5sum', [file]), await timeCommand('sha512sum', [file])];
+  const baselines = { md5: md5.stdout.split(' ')[0], sha512: sha512.stdout.split(' ')[0], hash_serial_s: round(md5.seconds + sha512.seconds) } as Baselines;
+  log(`md5sum ${round(md5.seconds)} s, sha512sum ${round(sha512.seconds)} s`);
+  log(`upload: create + PUT x ${settings.runs}`);
+  const up = await sampled(server.treePid, server.dbPid, () => uploads(server.url, file, baselines));
+  const upMedian = median(up.result.map((u) => u.create_plus_put_s));
+  const source = await startWebSource(file, webSourcePort);
+  let imports: ImportResults;
+  try {
+    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
+    imports = await benchImports(server, source, file, bytes, limits, up.result.map((u) => u.id), settings.runs, log);
+  } finally {
+    source.stop();
+  }
+  const agent = keepAliveAgent(1);
+  for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
+  agent.destroy();
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(path.join(OUT_DIR, 'results-imports.json'), JSON.stringify({ date_utc: new Date().toISOString(), settings, upload: up, imports }, null, 1) + '\n');
+  const rows: Row[] = [
+    [`upload ${settings.sizeMb} MiB (create + PUT)`, `${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s`, '', '', ''],
+    ['  npm start tree RSS peak (CPU s: server / others)', `${mib(up.stats.rss_max_kb)} (${up.stats.cpu_s.server} / ${up.stats.cpu_s.other_processes})`, '', '', ''],
+    ...importRows(imports, baselines),
+  ];
+  const verified = up.result.every((u) => u.checksum_ok && u.sha512_ok) && importSeries(imports).every((s) => s.checksums_ok);
+  return { table: renderTable(`glance-ts import rows, ${new Date().toISOString()}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows), verified };
+}
+
 /** A private Ceph RGW for the S3 section: RAM enough for a few 1 GiB objects while deleted ones wait for garbage collection. */
 async function startRgw(): Promise<PrivateCephRgw> {
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR || os.tmpdir(), 'glance-bench-ceph-'));
@@ -397,7 +437,7 @@ async function startRgw(): Promise<PrivateCephRgw> {
 async function main(): Promise<number> {
   const probe = process.argv.slice(2).includes('--probe');
   if (probe) assertProbePresent();
-  const withS3 = settings.s3 && !probe;
+  const withS3 = settings.s3 && !probe && !settings.importsOnly;
   ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS), ...(withS3 ? CEPH : [])]);
   const rgw = withS3 ? await startRgw() : null;
   // The port web-download's source server will listen on, allowed in the server's [import_filtering_opts].
@@ -418,6 +458,11 @@ async function main(): Promise<number> {
   }
   try {
     if (probe) return await runProbe(server, OUT_DIR, process.argv.slice(2).filter((a) => a !== '--probe'));
+    if (settings.importsOnly) {
+      const only = await importsOnly(server, webSourcePort);
+      console.log('\n' + only.table + '\n');
+      return only.verified ? 0 : 1;
+    }
     const results = await bench(server, rgw, webSourcePort);
     mkdirSync(OUT_DIR, { recursive: true });
     const out = path.join(OUT_DIR, 'results.json');
