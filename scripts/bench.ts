@@ -117,6 +117,22 @@ async function uploads(base: string, file: string, baselines: Baselines): Promis
   return runs;
 }
 
+/** The import section against the bench's static source server; the uploaded images (copy-image's sources) deleted after. */
+async function importSection(server: BenchServer, webSourcePort: number, file: string, bytes: number, baselines: Baselines, uploaded: UploadRun[], upMedian: number): Promise<ImportResults> {
+  const source = await startWebSource(file, webSourcePort);
+  let imports: ImportResults;
+  try {
+    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
+    imports = await benchImports(server, source, file, bytes, limits, uploaded.map((u) => u.id), settings.runs, log);
+  } finally {
+    source.stop();
+  }
+  const agent = keepAliveAgent(1);
+  for (const u of uploaded) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
+  agent.destroy();
+  return imports;
+}
+
 async function downloads(base: string, id: string, bytes: number): Promise<{ runs: { http: string; seconds: number; bytes: number }[] }> {
   syncDisks(); // untimed: flush the uploads' writeback first
   const runs = [];
@@ -296,17 +312,7 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
   log(`  median ${round(downMedian)} s = ${MB(bytes, downMedian)} MB/s, downloaded md5 ${md5Ok ? 'matches' : 'DIFFERS'}`);
 
   // The same file through interoperable import; copy-image copies the uploaded images.
-  const source = await startWebSource(file, webSourcePort);
-  let imports: ImportResults;
-  try {
-    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
-    imports = await benchImports(server, source, file, bytes, limits, up.result.map((u) => u.id), settings.runs, log);
-  } finally {
-    source.stop();
-  }
-  const agent = keepAliveAgent(1);
-  for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
-  agent.destroy();
+  const imports = await importSection(server, webSourcePort, file, bytes, baselines, up.result, upMedian);
 
   // Before the create and list load: their memory stays with the process and is not the S3 upload's.
   const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
@@ -403,17 +409,7 @@ async function importsOnly(server: BenchServer, webSourcePort: number): Promise<
   log(`upload: create + PUT x ${settings.runs}`);
   const up = await sampled(server.treePid, server.dbPid, () => uploads(server.url, file, baselines));
   const upMedian = median(up.result.map((u) => u.create_plus_put_s));
-  const source = await startWebSource(file, webSourcePort);
-  let imports: ImportResults;
-  try {
-    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
-    imports = await benchImports(server, source, file, bytes, limits, up.result.map((u) => u.id), settings.runs, log);
-  } finally {
-    source.stop();
-  }
-  const agent = keepAliveAgent(1);
-  for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
-  agent.destroy();
+  const imports = await importSection(server, webSourcePort, file, bytes, baselines, up.result, upMedian);
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(path.join(OUT_DIR, 'results-imports.json'), JSON.stringify({ date_utc: new Date().toISOString(), settings, upload: up, imports }, null, 1) + '\n');
   const rows: Row[] = [
