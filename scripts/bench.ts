@@ -12,7 +12,8 @@
 // BENCH_FILE (reuse a test file), BENCH_DIR (parent of the run's temp dir), BENCH_KEEP=1,
 // BENCH_S3=0 (leave out the S3 section and its private Ceph RGW), BENCH_ONLY=s3 (the S3 section
 // alone, on a fresh warmed-up server: for A/B runs of the S3 driver; its RSS is lower than in the
-// full run, where the server has aged through the file-store phases first).
+// full run, where the server has aged through the file-store phases first),
+// BENCH_ONLY=imports (only the upload and import rows: A/B runs of the import paths).
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +57,7 @@ const settings = {
   s3: process.env.BENCH_S3 !== '0',
   only: process.env.BENCH_ONLY ?? '',
 };
-if (!['', 's3'].includes(settings.only)) throw new Error('BENCH_ONLY must be empty or s3');
+if (!['', 's3', 'imports'].includes(settings.only)) throw new Error('BENCH_ONLY must be empty, s3 or imports');
 if (settings.only === 's3' && !settings.s3) throw new Error('BENCH_ONLY=s3 contradicts BENCH_S3=0');
 if (!['auto', 'api', 'sql'].includes(settings.listFill)) throw new Error('LIST_FILL must be auto, api or sql');
 
@@ -117,6 +118,22 @@ async function uploads(base: string, file: string, baselines: Baselines): Promis
   }
   agent.destroy();
   return runs;
+}
+
+/** The import section against the bench's static source server; the uploaded images (copy-image's sources) deleted after. */
+async function importSection(server: BenchServer, webSourcePort: number, file: string, bytes: number, baselines: Baselines, uploaded: UploadRun[], upMedian: number): Promise<ImportResults> {
+  const source = await startWebSource(file, webSourcePort);
+  let imports: ImportResults;
+  try {
+    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
+    imports = await benchImports(server, source, file, bytes, limits, uploaded.map((u) => u.id), settings.runs, log);
+  } finally {
+    source.stop();
+  }
+  const agent = keepAliveAgent(1);
+  for (const u of uploaded) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
+  agent.destroy();
+  return imports;
 }
 
 async function downloads(base: string, id: string, bytes: number): Promise<{ runs: { http: string; seconds: number; bytes: number }[] }> {
@@ -298,17 +315,7 @@ async function bench(server: BenchServer, rgw: PrivateCephRgw | null, webSourceP
   log(`  median ${round(downMedian)} s = ${MB(bytes, downMedian)} MB/s, downloaded md5 ${md5Ok ? 'matches' : 'DIFFERS'}`);
 
   // The same file through interoperable import; copy-image copies the uploaded images.
-  const source = await startWebSource(file, webSourcePort);
-  let imports: ImportResults;
-  try {
-    const limits = { md5: baselines.md5, sha512: baselines.sha512, hash_serial_s: baselines.hash_serial_s, upload_median_s: upMedian };
-    imports = await benchImports(server, source, file, bytes, limits, up.result.map((u) => u.id), settings.runs, log);
-  } finally {
-    source.stop();
-  }
-  const agent = keepAliveAgent(1);
-  for (const u of up.result) await request(agent, `${server.url}/v2/images/${u.id}`, 'DELETE');
-  agent.destroy();
+  const imports = await importSection(server, webSourcePort, file, bytes, baselines, up.result, upMedian);
 
   // Before the create and list load: their memory stays with the process and is not the S3 upload's.
   const s3 = rgw ? await benchS3(server, rgw, file, bytes, baselines, settings.runs, log) : null;
@@ -406,6 +413,33 @@ async function benchS3Only(server: BenchServer, rgw: PrivateCephRgw): Promise<{ 
   return { idle_kb: idle.stats.rss_max_kb, s3 };
 }
 
+/**
+ * BENCH_ONLY=imports: the uploads and the import section alone, on the same
+ * file, with the digests (and the serial hashing limit copy-image is held
+ * to) from one md5sum and one sha512sum; no other baselines or phases.
+ */
+async function importsOnly(server: BenchServer, webSourcePort: number): Promise<{ table: string; verified: boolean }> {
+  const file = await testFile(server);
+  const bytes = statSync(file).size;
+  await warmUp(server.url);
+  const [md5, sha512] = [await timeCommand('md5sum', [file]), await timeCommand('sha512sum', [file])];
+  const baselines = { md5: md5.stdout.split(' ')[0], sha512: sha512.stdout.split(' ')[0], hash_serial_s: round(md5.seconds + sha512.seconds) } as Baselines;
+  log(`md5sum ${round(md5.seconds)} s, sha512sum ${round(sha512.seconds)} s`);
+  log(`upload: create + PUT x ${settings.runs}`);
+  const up = await sampled(server.treePid, server.dbPid, () => uploads(server.url, file, baselines));
+  const upMedian = median(up.result.map((u) => u.create_plus_put_s));
+  const imports = await importSection(server, webSourcePort, file, bytes, baselines, up.result, upMedian);
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(path.join(OUT_DIR, 'results-imports.json'), JSON.stringify({ date_utc: new Date().toISOString(), settings, upload: up, imports }, null, 1) + '\n');
+  const rows: Row[] = [
+    [`upload ${settings.sizeMb} MiB (create + PUT)`, `${round(upMedian)} s = ${MB(bytes, upMedian)} MB/s`, '', '', ''],
+    ['  npm start tree RSS peak (CPU s: server / others)', `${mib(up.stats.rss_max_kb)} (${up.stats.cpu_s.server} / ${up.stats.cpu_s.other_processes})`, '', '', ''],
+    ...importRows(imports, baselines),
+  ];
+  const verified = up.result.every((u) => u.checksum_ok && u.sha512_ok) && importSeries(imports).every((s) => s.checksums_ok);
+  return { table: renderTable(`glance-ts import rows, ${new Date().toISOString()}; RUNS=${settings.runs}, file ${settings.sizeMb} MiB`, rows), verified };
+}
+
 /** A private Ceph RGW for the S3 section: RAM enough for a few 1 GiB objects while deleted ones wait for garbage collection. */
 async function startRgw(): Promise<PrivateCephRgw> {
   const dir = mkdtempSync(path.join(process.env.BENCH_DIR || os.tmpdir(), 'glance-bench-ceph-'));
@@ -418,7 +452,7 @@ async function startRgw(): Promise<PrivateCephRgw> {
 async function main(): Promise<number> {
   const probe = process.argv.slice(2).includes('--probe');
   if (probe) assertProbePresent();
-  const withS3 = settings.s3 && !probe;
+  const withS3 = settings.s3 && !probe && settings.only !== 'imports';
   ensureDebianPackages([...MARIADB, ...(probe ? PROBE_TOOLS : BENCH_TOOLS), ...(withS3 ? CEPH : [])]);
   const rgw = withS3 ? await startRgw() : null;
   // The port web-download's source server will listen on, allowed in the server's [import_filtering_opts].
@@ -444,6 +478,11 @@ async function main(): Promise<number> {
       mkdirSync(OUT_DIR, { recursive: true });
       writeFileSync(path.join(OUT_DIR, 'results-s3.json'), JSON.stringify({ settings, ...only }, null, 1) + '\n');
       return only.s3.service_upload.checksums_ok && only.s3.service_download.md5_ok ? 0 : 1;
+    }
+    if (settings.only === 'imports') {
+      const only = await importsOnly(server, webSourcePort);
+      console.log('\n' + only.table + '\n');
+      return only.verified ? 0 : 1;
     }
     const results = await bench(server, rgw, webSourcePort);
     mkdirSync(OUT_DIR, { recursive: true });

@@ -12,14 +12,16 @@ import type { ImportFilteringConfig } from '../config/import-filtering';
 import { filterImportUri, redactUri, type UriTarget } from './web/uri-filter';
 import { refusedAddress } from './web/address-rules';
 import { WebDownloadError, notPassingFiltering, requestFailure } from './web/errors';
-import { responseBody } from './web/body';
+import { directBody, responseBody } from './web/body';
+import { DirectConnection } from './web/direct-connection';
+import type { ImageBytes } from '../stores/driver';
 
 export { WebDownloadError, notPassingFiltering };
 export type { WebDownloadFailure } from './web/errors';
 
 export interface WebSource {
-  /** The response body, pulled chunk by chunk (the socket is paused while the consumer is busy). */
-  body: AsyncIterable<Uint8Array>;
+  /** The response body, pulled chunk by chunk (the socket is paused while the consumer is busy), or read into a store's buffers. */
+  body: ImageBytes;
   /** The final response's Content-Length; not trusted: the consumer enforces image_size_cap. */
   contentLength: number | null;
   /** The URL the body came from, after redirects. */
@@ -84,7 +86,7 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
         : new WebDownloadError('filtering', `Redirect to disallowed URL: ${redactUri(current)}`, why);
     }
     const sameOrigin = v.target.url.origin === new URL(uri).origin;
-    const res = await get(v.target, filtering, opts, redirects > 0, sameOrigin ? (opts.headers ?? {}) : {});
+    const { res, conn } = await get(v.target, filtering, opts, redirects > 0, sameOrigin ? (opts.headers ?? {}) : {});
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (REDIRECTS.has(status) && location) {
@@ -105,7 +107,14 @@ export async function openWebSource(uri: string, opts: WebFetchOptions = {}): Pr
     const length = Number(res.headers['content-length']);
     const contentLength = res.headers['content-length'] !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null;
     const idleTimeoutMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
-    const body = responseBody(res, { contentLength, idleTimeoutMs, signal: opts.signal, uri: redactUri(current), label: opts.label });
+    const o = { contentLength, idleTimeoutMs, signal: opts.signal, uri: redactUri(current), label: opts.label };
+    // A plain body of known length is read past the parser; anything else through it.
+    if (conn?.headOnly && contentLength !== null && res.headers['transfer-encoding'] === undefined) {
+      conn.takeOver();
+      return { body: directBody(conn, res, { ...o, contentLength }), contentLength, finalUrl: current };
+    }
+    conn?.passThrough();
+    const body = responseBody(res, o);
     return { body, contentLength, finalUrl: current };
   }
 }
@@ -153,8 +162,14 @@ function resolveChecked(t: UriTarget, f: ImportFilteringConfig, lookup: typeof d
   });
 }
 
-/** One GET, connected to the checked address; resolves with the response once its headers arrive. */
-function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redirected: boolean, extra: Record<string, string>): Promise<IncomingMessage> {
+/** One GET, connected to the checked address; resolves with the response once its headers arrive (and, for http, its connection). */
+function get(
+  t: UriTarget,
+  f: ImportFilteringConfig,
+  opts: WebFetchOptions,
+  redirected: boolean,
+  extra: Record<string, string>,
+): Promise<{ res: IncomingMessage; conn: DirectConnection | null }> {
   const uri = redactUri(t.url.href);
   const label = opts.label ?? 'web-download';
   const refusal = (why: string) =>
@@ -174,6 +189,7 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       if (why) return reject(refusal(why));
     }
     const mod = t.scheme === 'https' ? https : http;
+    let conn: DirectConnection | null = null;
     const req = mod.request({
       host: t.host,
       port: t.port,
@@ -181,8 +197,11 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       method: 'GET',
       headers: { 'user-agent': USER_AGENT, accept: '*/*', ...extra },
       auth: t.url.username ? `${decodeURIComponent(t.url.username)}:${decodeURIComponent(t.url.password)}` : undefined,
-      agent: false, // one connection per hop, closed after it: nothing pooled across hosts
       lookup: pinned,
+      // One connection per hop, closed after it: nothing pooled across hosts.
+      ...(t.scheme === 'http'
+        ? { createConnection: () => (conn = new DirectConnection({ host: t.host, port: t.port, lookup: pinned })) }
+        : { agent: false }),
       // TLS verifies the certificate for the URI's host name (and sends it as SNI), not for the pinned address.
       ...(t.scheme === 'https' && opts.ca ? { ca: opts.ca } : {}),
     });
@@ -207,10 +226,11 @@ function get(t: UriTarget, f: ImportFilteringConfig, opts: WebFetchOptions, redi
       if (socket.connecting) socket.once('connect', connected);
       else connected();
     });
+    req.on('information', () => conn?.continueHead()); // a 1xx: the final head comes next
     req.on('response', (res) => {
       done();
       // Cancelling later is the body's business (web/body.ts).
-      resolve(res);
+      resolve({ res, conn });
     });
     req.on('error', (err) => {
       if (settled) return;

@@ -24,6 +24,17 @@ export interface DetachedData {
   aside: string | null;
 }
 
+/**
+ * Image bytes for add(): chunk by chunk, or, from a source that offers it
+ * (a web-download body), read straight into the store's own buffers.
+ */
+export interface ImageBytes extends AsyncIterable<Uint8Array> {
+  /** Fill `into` (all of it unless the data ends first); the count, 0 at the end. `into` is written only until this resolves. */
+  fill?(into: Uint8Array): Promise<number>;
+  /** Stop reading the source (after fill(); iterating closes it itself). */
+  close?(): void;
+}
+
 export interface AddOptions {
   /** The Content-Length, when the client sent one. */
   expectedSize: number | null;
@@ -58,7 +69,7 @@ export interface StoreDriver {
   owns(location: string): boolean;
   /** Start-up check; throws StoreConfigError naming the section and key to fix. */
   verify(): Promise<void>;
-  add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData>;
+  add(imageId: string, data: ImageBytes, opts: AddOptions): Promise<StoredData>;
   /** True when add() has copied each chunk before it asks for the next, so a producer may reuse the chunk's buffer then. */
   readonly addCopiesChunks?: boolean;
   /** A complete staged file becomes the image's data (the imports of staged data). */

@@ -11,7 +11,7 @@ import { IngestPipeline, type ContentObserver } from './ingest';
 import { DataNotDeletable, StorageFull, storageError, StorageUnavailable } from './errors';
 import {
   ImageDataGone, SizeLimitExceeded, overCap, StoreConfigError, UploadAborted,
-  type AddOptions, type AdoptOptions, type ChunkSink, type DetachedData, type StoreDriver, type StoredData,
+  type AddOptions, type AdoptOptions, type ChunkSink, type DetachedData, type ImageBytes, type StoreDriver, type StoredData,
 } from './driver';
 
 const DETACHED = /^\.(.+)\.deleting$/;
@@ -115,14 +115,21 @@ export class FilesystemStore implements StoreDriver {
     return { data_dir: this.dirs[0].path, chunk_size: 65536, thin_provisioning: false };
   }
 
-  async add(imageId: string, data: AsyncIterable<Uint8Array>, opts: AddOptions): Promise<StoredData> {
+  async add(imageId: string, data: ImageBytes, opts: AddOptions): Promise<StoredData> {
     if (opts.expectedSize !== null && opts.expectedSize > opts.cap) throw overCap(opts);
     const dir = await this.chooseDir(opts.expectedSize ?? 0);
     return this.writeNew(imageId, dir, opts.check ?? null, async (sink) => {
-      for await (const chunk of data) {
-        if (sink.size + chunk.byteLength > opts.cap) throw overCap(opts);
-        const wait = sink.push(chunk);
-        if (wait) await wait;
+      if (data.fill) {
+        // One byte past the cap is enough to refuse it.
+        const fill = data.fill.bind(data);
+        await sink.takeFromReader(fill, opts.cap + 1).finally(() => data.close?.());
+        if (sink.size > opts.cap) throw overCap(opts);
+      } else {
+        for await (const chunk of data) {
+          if (sink.size + chunk.byteLength > opts.cap) throw overCap(opts);
+          const wait = sink.push(chunk);
+          if (wait) await wait;
+        }
       }
       if (opts.expectedSize !== null && sink.size !== opts.expectedSize) {
         throw new UploadAborted(`Request body ended after ${sink.size} of ${opts.expectedSize} bytes`);

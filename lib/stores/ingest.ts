@@ -10,7 +10,8 @@
 //
 // Without a file handle it only hashes (an import that moves a staged file
 // into place), and takeFrom() reads a file straight into the slots, so an
-// import neither allocates nor copies per chunk.
+// import neither allocates nor copies per chunk; takeFromReader() does the
+// same for a source that reads into memory it is given (a web-download body).
 import type { FileHandle } from 'node:fs/promises';
 import { ParallelHasher, type Digests } from './hasher';
 
@@ -96,6 +97,19 @@ export class IngestPipeline {
       position += bytesRead;
       this.fill += bytesRead;
       this.size += bytesRead;
+      if (this.fill === SLOT_SIZE) await this.dispatch();
+    }
+  }
+
+  /** Take bytes `read` puts straight into the slots, until it gives 0 or `max` bytes are in. */
+  async takeFromReader(read: (into: Uint8Array) => Promise<number>, max: number): Promise<void> {
+    while (this.size < max) {
+      this.check();
+      const at = this.slot * SLOT_SIZE + this.fill;
+      const n = await read(this.bytes.subarray(at, at + Math.min(SLOT_SIZE - this.fill, max - this.size)));
+      if (n === 0) return;
+      this.fill += n;
+      this.size += n;
       if (this.fill === SLOT_SIZE) await this.dispatch();
     }
   }

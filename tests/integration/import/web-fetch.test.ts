@@ -393,3 +393,51 @@ test('https: the certificate is verified for the URI\'s host name, sent as SNI, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a body of known length is read straight into the consumer\'s memory (fill), after a 1xx answer, byte for byte; the connection closed at the end', async () => {
+  const size = 9 * MiB + 12345;
+  const sentHash = createHash('md5');
+  const src = await serve('127.0.0.1', async (_req, res) => {
+    res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+    res.writeHead(200, { 'content-length': String(size) });
+    for (let i = 0, sent = 0; sent < size; i++) {
+      const c = chunkOf(i).subarray(0, Math.min(MiB, size - sent));
+      sentHash.update(c);
+      sent += c.length;
+      if (!res.write(c)) await once(res, 'drain');
+    }
+    res.end();
+  });
+  const source = await openWebSource(`http://127.0.0.1:${src.port}/direct.img`, { filtering: loopbackAllowed(src.port) });
+  assert.equal(source.contentLength, size);
+  assert.ok(source.body.fill, 'a plain http body of known length offers fill()');
+  // The store's slots live in a SharedArrayBuffer: the same memory here.
+  const slot = new Uint8Array(new SharedArrayBuffer(4 * MiB));
+  const hash = createHash('md5');
+  const counts: number[] = [];
+  for (let n; (n = await source.body.fill(slot)) > 0; ) {
+    hash.update(slot.subarray(0, n));
+    counts.push(n);
+  }
+  assert.deepEqual(counts, [4 * MiB, 4 * MiB, MiB + 12345], 'each fill fills the whole buffer until the last');
+  assert.equal(hash.digest('hex'), sentHash.digest('hex'));
+  await Promise.race([src.sockets[0].closed, sleep(2000).then(() => assert.fail('the connection is still open after the body'))]);
+});
+
+test('fill: a server that stalls mid-body is cut by the idle timeout; one that closes early is a short body', async () => {
+  const src = await serve('127.0.0.1', (req, res) => {
+    res.writeHead(200, { 'content-length': String(10_000) });
+    res.write(Buffer.alloc(1000));
+    if (req.url === '/cut') setTimeout(() => res.destroy(), 50);
+  });
+  const opts = { filtering: loopbackAllowed(src.port), idleTimeoutMs: 300 };
+  const stalled = await openWebSource(`http://127.0.0.1:${src.port}/stall`, opts);
+  const err = await refusal(stalled.body.fill!(new Uint8Array(64 * 1024)));
+  assert.deepEqual([err.failure, err.message], ['timeout', `web-download of http://127.0.0.1:${src.port}/stall: no data for 0.3 s after 1000 bytes`]);
+  const cut = await openWebSource(`http://127.0.0.1:${src.port}/cut`, opts);
+  const into = new Uint8Array(64 * 1024);
+  assert.equal(await cut.body.fill!(into), 1000, 'what arrived before the close');
+  const short = await refusal(cut.body.fill!(into));
+  assert.deepEqual([short.failure, short.message], ['truncated', `web-download of http://127.0.0.1:${src.port}/cut: the connection closed after 1000 of 10000 bytes`]);
+  await Promise.all(src.sockets.map((s) => s.closed));
+});
