@@ -27,12 +27,18 @@ function newestMtime(p: string): number {
   return newest;
 }
 
+/** Whether `root`'s .next is older than a source of the build (or missing). */
+export function buildIsStale(root: string = ROOT): boolean {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  // prisma/schema.prisma stands for lib/generated (skipped below): the client is regenerated when it changes.
+  const sources = ['app', 'pages', 'http', 'lib', 'components', 'public', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json', 'prisma/schema.prisma'];
+  const newest = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));
+  return !existsSync(buildId) || statSync(buildId).mtimeMs <= newest;
+}
+
 /** `next build` unless .next is newer than every source file. */
 export function buildIfNeeded(log: (m: string) => void = console.log): void {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
-  const sources = ['app', 'pages', 'http', 'lib', 'components', 'public', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json'];
-  const newest = Math.max(...sources.map((s) => newestMtime(path.join(ROOT, s))));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > newest) return;
+  if (!buildIsStale()) return;
   log('[setup] building the app (next build)');
   const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'next'), ['build'], {
     cwd: ROOT,
